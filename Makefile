@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh Debian machine with Python 3.11:
+#   make        set up, then build every handout and summary into output/
+#   make test   set up, then run the test suite
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all build setup test lint format lock bench clean
+
+all: build
+
+setup: $(STAMP)
+
+# System libraries first (WeasyPrint's Pango and HarfBuzz), then the pinned Python
+# dependencies from the lock file (hash-checked), then this package itself.
+$(STAMP): requirements.lock pyproject.toml scripts/setup-system.sh
+	PYTHON=$(PYTHON) bash scripts/setup-system.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+build: setup
+	$(BIN)/handouts build
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy handouts
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-resolve the pinned dependency set after changing pyproject.toml.
+lock:
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes \
+	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	  --no-header --output-file requirements.lock
+
+clean:
+	rm -rf output $(VENV)

@@ -1,0 +1,102 @@
+"""Project settings: one object, documented defaults, shared by the CLI and the library.
+
+A project is a folder with a ``handouts.toml``. Every relative path in it resolves
+against that folder, never the current directory, so a build gives the same result
+wherever it is started from (Pelican's rule).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from handouts.errors import ConfigError, ContentError
+from handouts.sources import InputError, load_toml, validate
+
+CONFIG_NAME = "handouts.toml"
+Paper = Literal["letter", "a4"]
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
+
+
+class Settings(BaseModel):
+    """Settings read from ``handouts.toml``. Every field has a default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field("Patient handouts", description="Name of the content set.")
+    conditions: Path = Field(Path("conditions"), description="Folder of content files.")
+    templates: Path = Field(
+        Path("templates"), description="Project templates, searched before the defaults."
+    )
+    styles: Path = Field(Path("styles"), description="Project styles; brands in styles/brands/.")
+    output: Path = Field(Path("output"), description="Where built files are written.")
+    brand: str = Field("example", description="Brand used when none is given.")
+    languages: list[str] = Field(["en"], min_length=1, description="Languages to build.")
+    paper: Paper = Field("letter", description="Page size of handouts: letter or a4.")
+    max_handout_pages: int = Field(2, ge=1, le=8, description="Longest a handout may be.")
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        import re
+
+        for lang in value:
+            if not re.match(LANG_PATTERN, lang):
+                raise ValueError(f"'{lang}' is not a language code such as 'en' or 'es'")
+        return value
+
+
+class Project(BaseModel):
+    """Where a project lives: its settings with every path made absolute."""
+
+    model_config = ConfigDict(frozen=True)
+
+    root: Path
+    config_path: Path | None
+    settings: Settings
+
+    def path(self, relative: Path) -> Path:
+        return relative if relative.is_absolute() else (self.root / relative).resolve()
+
+    @property
+    def conditions_dir(self) -> Path:
+        return self.path(self.settings.conditions)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.path(self.settings.templates)
+
+    @property
+    def styles_dir(self) -> Path:
+        return self.path(self.settings.styles)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.path(self.settings.output)
+
+
+def load_settings(config: Path | None = None, *, search_from: Path | None = None) -> Project:
+    """Read ``handouts.toml`` (given, or found in ``search_from``) into a :class:`Project`."""
+    if config is None:
+        folder = (search_from or Path.cwd()).resolve()
+        config = folder / CONFIG_NAME
+        if not config.is_file():
+            raise ConfigError(
+                f"{folder}: no {CONFIG_NAME} here; pass --config FILE or run the command "
+                "from a project folder (create one with 'handouts init DIR')"
+            )
+    config = config.resolve()
+    if config.is_dir():
+        config = config / CONFIG_NAME
+    if not config.is_file():
+        raise ConfigError(f"{config}: configuration file not found")
+    try:
+        source = load_toml(config)
+    except InputError as exc:
+        raise ContentError([exc.problem]) from exc
+    settings, problems = validate(Settings, source)
+    if settings is None:
+        raise ContentError(problems)
+    return Project(root=config.parent, config_path=config, settings=settings)

@@ -1,0 +1,80 @@
+"""Errors the pipeline reports to people.
+
+Every error a user can cause derives from :class:`HandoutsError`, a
+``click.ClickException``: the CLI prints its message on one line per problem and
+exits 1, with no traceback (MkDocs does the same). Problems carry the file, line and
+column they come from, so an educator can jump straight to the broken line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in an input file; line and column are 1-based, 0 when unknown."""
+
+    path: Path
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        text = _display_path(self.path)
+        if self.line:
+            text += f":{self.line}"
+            if self.column:
+                text += f":{self.column}"
+        return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the inputs, where it is, and what to do about it."""
+
+    location: Location
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+
+class HandoutsError(click.ClickException):
+    """Base of every error the pipeline reports; printed without a traceback."""
+
+    exit_code = 1
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class ConfigError(HandoutsError):
+    """The project configuration cannot be used."""
+
+
+class ContentError(HandoutsError):
+    """One or more input files are invalid. Holds every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.location, p.message))
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written.")
+        super().__init__("\n".join(lines))
+
+
+class BuildError(HandoutsError):
+    """A document could not be rendered or written."""
+
+
+def _display_path(path: Path) -> str:
+    """Paths below the working directory print relative, the way editors link them."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
