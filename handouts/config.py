@@ -48,7 +48,7 @@ class Settings(BaseModel):
         return value
 
 
-class Project(BaseModel):
+class ProjectConfig(BaseModel):
     """Where a project lives: its settings with every path made absolute."""
 
     model_config = ConfigDict(frozen=True)
@@ -77,8 +77,8 @@ class Project(BaseModel):
         return self.path(self.settings.output)
 
 
-def load_settings(config: Path | None = None, *, search_from: Path | None = None) -> Project:
-    """Read ``handouts.toml`` (given, or found in ``search_from``) into a :class:`Project`."""
+def load_settings(config: Path | None = None, *, search_from: Path | None = None) -> ProjectConfig:
+    """Read ``handouts.toml`` (given, or found in ``search_from``)."""
     if config is None:
         folder = (search_from or Path.cwd()).resolve()
         config = folder / CONFIG_NAME
@@ -99,4 +99,4 @@ def load_settings(config: Path | None = None, *, search_from: Path | None = None
     settings, problems = validate(Settings, source)
     if settings is None:
         raise ContentError(problems)
-    return Project(root=config.parent, config_path=config, settings=settings)
+    return ProjectConfig(root=config.parent, config_path=config, settings=settings)

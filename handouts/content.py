@@ -106,6 +106,7 @@ class ConditionFile(Strict):
     lang: Lang
     name: Text
     short_name: Text
+    order: int = Field(100, description="Row order in the clinician summary (lowest first).")
     review: Review
     patient: PatientText
     clinician: ClinicianRow
@@ -152,6 +153,7 @@ class Condition(BaseModel):
     lang: str
     name: str
     short_name: str
+    order: int
     review: Review
     treatment_review: Review
     title: str
@@ -192,6 +194,7 @@ def merge(condition: ConditionFile, treatment: TreatmentFile) -> Condition:
         lang=condition.lang,
         name=condition.name,
         short_name=condition.short_name,
+        order=condition.order,
         review=condition.review,
         treatment_review=treatment.review,
         title=patient.title,

@@ -8,9 +8,11 @@ column they come from, so an educator can jump straight to the broken line.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -51,6 +53,11 @@ class HandoutsError(click.ClickException):
 
     def format_message(self) -> str:
         return self.message
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        # Problems already read "file:line: error: ..."; click's "Error: " prefix would
+        # only get in the way of editors that jump to file:line.
+        click.echo(self.format_message(), file=file or sys.stderr)
 
 
 class ConfigError(HandoutsError):

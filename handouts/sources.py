@@ -164,7 +164,8 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
     elif kind == "extra_forbidden":
         message = f"unknown field '{dotted}'" + _did_you_mean(model, loc)
     else:
-        message = f"{dotted}: {error['msg']}" if dotted else error["msg"]
+        text = str(error["msg"]).removeprefix("Value error, ")
+        message = f"{dotted}: {text}" if dotted else text
     return Problem(source.locate(loc), message)
 
 

@@ -1,0 +1,11 @@
+"""Build every handout and summary of this project: ``python generate.py [options]``.
+
+The same as ``handouts build`` run in this folder; options are the build command's.
+"""
+
+from pathlib import Path
+
+from handouts.cli import build_main
+
+if __name__ == "__main__":
+    build_main(config=Path(__file__).resolve().parent / "handouts.toml")

@@ -1,0 +1,197 @@
+"""The values each template receives: one plain dict per document.
+
+Templates only format; every decision about what a page says (status line, citation
+numbers, section order) is made here, where it can be tested without rendering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from handouts import __version__
+from handouts.brand import Brand
+from handouts.content import Condition, Review, TreatmentFile
+from handouts.project import Project
+
+AssetUrl = Callable[[Path], str]
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def document_date(updated: dt.date) -> str:
+    """The date a PDF records: SOURCE_DATE_EPOCH when set, else the content's own date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{updated.isoformat()}T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class Status:
+    kind: str  # "draft" or "approved"
+    text: str
+
+
+def status_line(reviews: Iterable[Review]) -> Status:
+    """The review line printed on every page. Draft wins: one draft part makes a draft."""
+    reviews = list(reviews)
+    version = " + ".join(dict.fromkeys(r.version for r in reviews))
+    updated = long_date(max(r.updated for r in reviews))
+    drafts = [r for r in reviews if r.status == "draft"]
+    if drafts:
+        return Status(
+            "draft",
+            f"Not yet approved by a clinical reviewer. Version {version}, updated {updated}.",
+        )
+    reviewers = ", ".join(dict.fromkeys(r.reviewer or "clinical reviewer" for r in reviews))
+    reviewed = max((r.reviewed for r in reviews if r.reviewed), default=None)
+    next_due = min((r.next_review for r in reviews if r.next_review), default=None)
+    parts = [f"Reviewed by {reviewers}"]
+    if reviewed:
+        parts[0] += f" on {long_date(reviewed)}"
+    if next_due:
+        parts.append(f"next review {long_date(next_due)}")
+    parts.append(f"version {version}")
+    return Status("approved", "; ".join(parts) + ".")
+
+
+def _doc(
+    *, lang: str, title: str, subject: str, brand: Brand, keywords: list[str], updated: dt.date,
+    links: list[str],
+) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "title": title,
+        "subject": subject,
+        "author": brand.clinic.name,
+        "keywords": keywords,
+        "generator": f"handouts {__version__}",
+        "date": document_date(updated),
+        "stylesheet_links": links,
+    }
+
+
+def handout_context(
+    condition: Condition, brand: Brand, asset_url: AssetUrl, links: list[str] | None = None
+) -> dict[str, Any]:
+    c = condition
+    steps = [
+        {"heading": "Before your infusion", "items": c.sections.before},
+        {"heading": "During your infusion", "items": c.sections.during},
+        {"heading": "After your infusion", "items": c.sections.after},
+    ]
+    return {
+        "doc": _doc(
+            lang=c.lang,
+            title=c.title,
+            subject=f"Patient handout: {c.treatment_full_name} ({c.treatment_name}) for {c.name}",
+            brand=brand,
+            keywords=[c.name, c.short_name, c.treatment_name, c.treatment_full_name, "patient education"],
+            updated=c.updated,
+            links=links or [],
+        ),
+        "c": c,
+        "steps": steps,
+        "clinic": brand.clinic,
+        "logo_url": asset_url(brand.logo_path),
+        "status": status_line([c.review, c.treatment_review]),
+    }
+
+
+def cite_numbers(cited_lists: Iterable[list[str]]) -> dict[str, int]:
+    """Number sources in order of first citation, as footnotes are read."""
+    numbers: dict[str, int] = {}
+    for cited in cited_lists:
+        for source_id in cited:
+            numbers.setdefault(source_id, len(numbers) + 1)
+    return numbers
+
+
+def cite_label(cited: list[str], numbers: dict[str, int]) -> str:
+    """"1, 3-5": sorted footnote numbers, runs of three or more joined with a dash."""
+    values = sorted({numbers[s] for s in cited})
+    runs: list[list[int]] = []
+    for value in values:
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{run[0]}\u2013{run[-1]}")
+        else:
+            parts.extend(str(v) for v in run)
+    return ",".join(parts)
+
+
+SUMMARY_COLUMNS = (
+    ("role", "IVIG role"),
+    ("regimen", "Usual regimen"),
+    ("evidence", "Guideline and evidence"),
+    ("label", "US label status"),
+    ("monitoring", "Key monitoring"),
+)
+
+
+def summary_context(
+    project: Project,
+    lang: str,
+    conditions: list[Condition],
+    brand: Brand,
+    asset_url: AssetUrl,
+    links: list[str] | None = None,
+) -> dict[str, Any]:
+    treatment: TreatmentFile = project.treatments[lang]
+    cited: list[list[str]] = []
+    for condition in conditions:
+        cited += [getattr(condition.clinician, key).sources for key, _ in SUMMARY_COLUMNS]
+    cited += [item.sources for item in treatment.clinician.class_safety]
+    numbers = cite_numbers(cited)
+
+    rows = []
+    for condition in conditions:
+        cells = []
+        for key, _ in SUMMARY_COLUMNS:
+            cell = getattr(condition.clinician, key)
+            cells.append({"key": key, "text": cell.text, "cite": cite_label(cell.sources, numbers)})
+        rows.append({"name": condition.name, "short_name": condition.short_name, "cells": cells})
+    safety = [
+        {"text": item.text, "cite": cite_label(item.sources, numbers)}
+        for item in treatment.clinician.class_safety
+    ]
+    footnotes = [
+        {"number": number, "id": source_id, "citation": project.sources[source_id].citation}
+        for source_id, number in sorted(numbers.items(), key=lambda kv: kv[1])
+    ]
+    updated = max([treatment.review.updated] + [c.review.updated for c in conditions])
+    reviews = [treatment.review] + [c.review for c in conditions]
+    return {
+        "doc": _doc(
+            lang=lang,
+            title=treatment.clinician.summary_title,
+            subject=f"Clinician summary: {treatment.full_name} ({treatment.name}) by condition",
+            brand=brand,
+            keywords=[treatment.name, treatment.full_name, "clinician summary"]
+            + [c.name for c in conditions],
+            updated=updated,
+            links=links or [],
+        ),
+        "title": treatment.clinician.summary_title,
+        "note": treatment.clinician.note,
+        "columns": [label for _, label in SUMMARY_COLUMNS],
+        "rows": rows,
+        "safety": safety,
+        "footnotes": footnotes,
+        "clinic": brand.clinic,
+        "logo_url": asset_url(brand.logo_path),
+        "status": status_line(reviews),
+    }

@@ -1,0 +1,224 @@
+"""Loading a whole project: settings, every content file and every brand, validated
+together before anything renders. All problems are collected and reported at once,
+each with its file and line, so one run shows an educator everything to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts.brand import Brand, brand_names, load_brand, missing_brand
+from handouts.config import ProjectConfig, load_settings
+from handouts.content import (
+    Condition,
+    ConditionFile,
+    Source,
+    SourcesFile,
+    TreatmentFile,
+    merge,
+)
+from handouts.errors import ContentError, Location, Problem
+from handouts.sources import InputError, SourceFile, load_yaml, validate
+
+SOURCES_FILE = "_sources.yaml"
+TREATMENT = re.compile(r"^_treatment\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
+CONDITION = re.compile(r"^(?P<id>[a-z0-9]+(-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
+
+
+@dataclass
+class Project:
+    """Everything a build needs, loaded and checked."""
+
+    config: ProjectConfig
+    conditions: dict[tuple[str, str], Condition] = field(default_factory=dict)  # (lang, id)
+    treatments: dict[str, TreatmentFile] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    brands: dict[str, Brand] = field(default_factory=dict)
+    files: dict[tuple[str, str], list[Path]] = field(default_factory=dict)  # inputs per condition
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    @property
+    def brands_dir(self) -> Path:
+        return self.config.styles_dir / "brands"
+
+    def condition_ids(self, lang: str) -> list[str]:
+        return sorted(cid for (clang, cid) in self.conditions if clang == lang)
+
+    def languages(self) -> list[str]:
+        return sorted({lang for lang, _ in self.conditions})
+
+
+def load_project(config: Path | None = None, *, search_from: Path | None = None) -> Project:
+    """Load and validate a project. Raises :class:`ContentError` listing every problem."""
+    project = Project(load_settings(config, search_from=search_from))
+    problems: list[Problem] = []
+    problems += _load_content(project)
+    problems += _load_brands(project)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ContentError(problems)
+    return project
+
+
+def _load_content(project: Project) -> list[Problem]:
+    folder = project.config.conditions_dir
+    if not folder.is_dir():
+        where = _setting_location(project.config, "conditions")
+        return [Problem(where, f"content folder {folder} not found")]
+    problems: list[Problem] = []
+    sources_path = folder / SOURCES_FILE
+    raw_conditions: list[tuple[ConditionFile, SourceFile]] = []
+    cited_where: list[tuple[str, Location]] = []
+
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        name = path.name
+        if name == SOURCES_FILE:
+            continue
+        if path.suffix == ".yml":
+            problems.append(Problem(Location(path), "content files end in .yaml, not .yml"))
+            continue
+        try:
+            source = load_yaml(path)
+        except InputError as exc:
+            problems.append(exc.problem)
+            continue
+        if match := TREATMENT.match(name):
+            treatment, found = validate(TreatmentFile, source)
+            problems += found
+            if treatment is not None:
+                problems += _check_lang(source, treatment.lang, match["lang"])
+                project.treatments[treatment.lang] = treatment
+                cited_where += _citations(source, ("clinician", "class_safety"))
+        elif match := CONDITION.match(name):
+            condition, found = validate(ConditionFile, source)
+            problems += found
+            if condition is not None:
+                problems += _check_lang(source, condition.lang, match["lang"])
+                if condition.id != match["id"]:
+                    problems.append(
+                        Problem(
+                            source.locate(("id",)),
+                            f"id '{condition.id}' does not match the file name "
+                            f"(expected '{match['id']}')",
+                        )
+                    )
+                raw_conditions.append((condition, source))
+                cited_where += _citations(source, ("clinician",))
+        else:
+            problems.append(
+                Problem(
+                    Location(path),
+                    "unexpected file name: condition files are named <id>.<lang>.yaml "
+                    "(for example kawasaki-disease.en.yaml); shared text is _treatment.<lang>.yaml",
+                )
+            )
+
+    if sources_path.is_file():
+        try:
+            source = load_yaml(sources_path)
+        except InputError as exc:
+            problems.append(exc.problem)
+        else:
+            parsed, found = validate(SourcesFile, source)
+            problems += found
+            for index, item in enumerate(parsed.sources if parsed else []):
+                if item.id in project.sources:
+                    where = source.locate(("sources", index, "id"))
+                    problems.append(Problem(where, f"source id '{item.id}' is listed twice"))
+                project.sources[item.id] = item
+    else:
+        problems.append(Problem(Location(sources_path), "source list not found"))
+
+    if project.sources:
+        for cited, where in cited_where:
+            if cited not in project.sources:
+                problems.append(Problem(where, f"unknown source id '{cited}' (not in {SOURCES_FILE})"))
+
+    for condition, source in raw_conditions:
+        treatment = project.treatments.get(condition.lang)
+        if treatment is None:
+            problems.append(
+                Problem(
+                    source.locate(("lang",)),
+                    f"no shared text for language '{condition.lang}' "
+                    f"(expected {folder / f'_treatment.{condition.lang}.yaml'})",
+                )
+            )
+            continue
+        key = (condition.lang, condition.id)
+        project.conditions[key] = merge(condition, treatment)
+        project.files[key] = [source.path, folder / f"_treatment.{condition.lang}.yaml", sources_path]
+
+    for lang in project.config.settings.languages:
+        if not any(clang == lang for clang, _ in project.conditions) and not problems:
+            where = _setting_location(project.config, "languages")
+            problems.append(Problem(where, f"no condition files for language '{lang}' in {folder}"))
+    return problems
+
+
+def _check_lang(source: SourceFile, declared: str, from_name: str) -> list[Problem]:
+    if declared == from_name:
+        return []
+    return [
+        Problem(
+            source.locate(("lang",)),
+            f"lang '{declared}' does not match the file name (expected '{from_name}')",
+        )
+    ]
+
+
+def _citations(source: SourceFile, under: tuple[str | int, ...]) -> list[tuple[str, Location]]:
+    """Every ``sources: [...]`` list below a path of the file, with the position of each id."""
+    found: list[tuple[str, Location]] = []
+
+    def walk(node: object, here: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "sources" and isinstance(value, list):
+                    for index, cited in enumerate(value):
+                        if isinstance(cited, str):
+                            found.append((cited, source.locate((*here, key, index))))
+                else:
+                    walk(value, (*here, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*here, index))
+
+    node: object = source.data
+    for part in under:
+        node = node.get(part) if isinstance(node, dict) else None  # type: ignore[arg-type]
+    walk(node, under)
+    return found
+
+
+def _load_brands(project: Project) -> list[Problem]:
+    brands_dir = project.brands_dir
+    problems: list[Problem] = []
+    for name in brand_names(brands_dir):
+        brand, found = load_brand(brands_dir / name)
+        problems += found
+        if brand is not None:
+            project.brands[name] = brand
+    default = project.config.settings.brand
+    if default not in project.brands and not any(
+        p.location.path.parent.name == default for p in problems
+    ):
+        problems.append(missing_brand(default, brands_dir, _setting_location(project.config, "brand")))
+    return problems
+
+
+def _setting_location(config: ProjectConfig, key: str) -> Location:
+    if config.config_path is None:
+        return Location(config.root)
+    try:
+        for number, line in enumerate(config.config_path.read_text("utf-8").splitlines(), 1):
+            if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+                return Location(config.config_path, number, 1)
+    except OSError:
+        pass
+    return Location(config.config_path)

@@ -1,0 +1,104 @@
+"""HTML to PDF with WeasyPrint, warm: one FontConfiguration and parsed stylesheets
+reused across every document of a process (re-parsing CSS per document costs more
+than the layout; Kozea/WeasyPrint#618).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from handouts.fetcher import SafeFetcher
+from handouts.fonts import font_face_css
+
+# Tagged PDF (PDF/UA structure) for screen readers; fonts subset, never the full file.
+PDF_OPTIONS: dict[str, object] = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """A stylesheet by file, or generated text with a name that keys the cache."""
+
+    path: Path | None = None
+    text: str | None = None
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        return str(self.path) if self.path else f"<{self.name}>"
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[list[str]]:
+    """Collect WeasyPrint's warnings (ignored CSS, missing glyphs) for the caller to show."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    previous = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+class Renderer:
+    """Renders documents in this process, keeping fonts and parsed CSS warm."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        self.fetcher = SafeFetcher(roots)
+        self.font_config = FontConfiguration()
+        self._css: dict[str, CSS] = {}
+
+    def stylesheet(self, sheet: Stylesheet) -> CSS:
+        found = self._css.get(sheet.key)
+        if found is None:
+            if sheet.path is not None:
+                found = CSS(
+                    filename=str(sheet.path),
+                    url_fetcher=self.fetcher,
+                    font_config=self.font_config,
+                )
+            else:
+                found = CSS(
+                    string=sheet.text or "",
+                    url_fetcher=self.fetcher,
+                    font_config=self.font_config,
+                )
+            self._css[sheet.key] = found
+        return found
+
+    def fonts(self) -> Stylesheet:
+        return Stylesheet(text=font_face_css(), name="fonts")
+
+    def render(self, html: str, base_url: Path, sheets: Sequence[Stylesheet]) -> Rendered:
+        with _weasyprint_warnings() as warnings:
+            stylesheets = [self.stylesheet(self.fonts())] + [self.stylesheet(s) for s in sheets]
+            document = HTML(
+                string=html, base_url=base_url.as_uri() + "/", url_fetcher=self.fetcher
+            ).render(font_config=self.font_config, stylesheets=stylesheets, **PDF_OPTIONS)
+            pdf = document.write_pdf(**PDF_OPTIONS)
+        return Rendered(pdf=pdf, pages=len(document.pages), warnings=list(warnings))
