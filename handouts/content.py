@@ -16,6 +16,7 @@ Adding a condition or a language is adding files; no code changes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -135,6 +136,7 @@ class TreatmentFile(Strict):
 class Source(Strict):
     id: Slug
     citation: Text
+    short: Text | None = Field(None, description="Short form printed in the summary's footnotes.")
 
 
 class SourcesFile(Strict):
@@ -187,8 +189,16 @@ def merge(condition: ConditionFile, treatment: TreatmentFile) -> Condition:
         items = list(own if own is not None else getattr(treatment.patient, name))
         items += getattr(patient.add, name) or []
         sections[name] = items
+    # A shared term is printed only where the handout uses it: a glossary entry for a
+    # word the page never says is clutter. The condition's own terms always print.
+    text = _patient_text(patient, treatment, sections).lower()
     own_terms = {t.term.lower() for t in patient.terms}
-    terms = list(patient.terms) + [t for t in treatment.patient.terms if t.term.lower() not in own_terms]
+    shared = [
+        t
+        for t in treatment.patient.terms
+        if t.term.lower() not in own_terms and _uses(text, t.term.lower())
+    ]
+    terms = list(patient.terms) + shared
     return Condition(
         id=condition.id,
         lang=condition.lang,
@@ -209,3 +219,16 @@ def merge(condition: ConditionFile, treatment: TreatmentFile) -> Condition:
         terms=sorted(terms, key=lambda t: t.term.lower()),
         clinician=condition.clinician,
     )
+
+
+def _patient_text(patient: PatientText, treatment: TreatmentFile, sections: dict[str, list[str]]) -> str:
+    parts = [patient.title, patient.purpose, *patient.about_condition, *patient.how_ivig_helps]
+    parts += [*patient.key_points, *treatment.patient.what_it_is]
+    for items in sections.values():
+        parts += items
+    return "\n".join(parts)
+
+
+def _uses(text: str, term: str) -> bool:
+    """Whether ``term`` (or its plural) appears as a whole word in ``text``."""
+    return re.search(rf"\b{re.escape(term)}(s|es)?\b", text) is not None

@@ -138,7 +138,7 @@ SUMMARY_COLUMNS = (
     ("regimen", "Usual regimen"),
     ("evidence", "Guideline and evidence"),
     ("label", "US label status"),
-    ("monitoring", "Key monitoring"),
+    ("monitoring", "Key monitoring (besides class warnings)"),
 )
 
 
@@ -169,7 +169,11 @@ def summary_context(
         for item in treatment.clinician.class_safety
     ]
     footnotes = [
-        {"number": number, "id": source_id, "citation": project.sources[source_id].citation}
+        {
+            "number": number,
+            "id": source_id,
+            "citation": project.sources[source_id].short or project.sources[source_id].citation,
+        }
         for source_id, number in sorted(numbers.items(), key=lambda kv: kv[1])
     ]
     updated = max([treatment.review.updated] + [c.review.updated for c in conditions])
