@@ -25,7 +25,7 @@ from handouts.manifest import Entry, Manifest
 from handouts.output import sha256_bytes, sha256_file, write_atomic
 from handouts.project import Project
 from handouts.render import Renderer, Stylesheet
-from handouts.templating import make_environment, render_template
+from handouts.templating import make_environment, render_template, template_search_path
 
 Format = Literal["pdf", "html"]
 Kind = Literal["handout", "summary"]
@@ -82,7 +82,10 @@ class BuildResult:
 
 
 def _select(
-    requested: Sequence[str], available: Sequence[str], default: Sequence[str], what: str,
+    requested: Sequence[str],
+    available: Sequence[str],
+    default: Sequence[str],
+    what: str,
     project: Project,
 ) -> list[str]:
     if not requested:
@@ -102,9 +105,7 @@ def _select(
 def plan(project: Project, options: BuildOptions) -> list[Job]:
     settings = project.config.settings
     brands = _select(options.brands, sorted(project.brands), [settings.brand], "brand", project)
-    langs = _select(
-        options.languages, project.languages(), settings.languages, "language", project
-    )
+    langs = _select(options.languages, project.languages(), settings.languages, "language", project)
     ext = options.format
     jobs: list[Job] = []
     for brand in brands:
@@ -115,7 +116,9 @@ def plan(project: Project, options: BuildOptions) -> list[Job]:
                 jobs.append(Job("handout", brand, lang, cid, f"{brand}/{lang}/handout-{cid}.{ext}"))
             # The summary compares every condition: built when none is singled out.
             if not options.conditions and available:
-                jobs.append(Job("summary", brand, lang, None, f"{brand}/{lang}/clinician-summary.{ext}"))
+                jobs.append(
+                    Job("summary", brand, lang, None, f"{brand}/{lang}/clinician-summary.{ext}")
+                )
     return jobs
 
 
@@ -151,7 +154,9 @@ def _stylesheets(kind: Kind, brand: Brand, paper: Paper) -> list[Stylesheet]:
     return sheets
 
 
-def _inputs_of(project: Project, job: Job, sheets: list[Stylesheet], template_dirs: list[Path]) -> dict[str, str]:
+def _inputs_of(
+    project: Project, job: Job, sheets: list[Stylesheet], template_dirs: list[Path]
+) -> dict[str, str]:
     """Every file whose change changes this document, by a stable name, with its hash."""
     files: list[Path] = []
     if job.condition:
@@ -207,13 +212,15 @@ def build(
         on_start(len(jobs))
 
     env = make_environment(project.config.templates_dir)
-    template_dirs = [Path(p) for p in env.globals["search_path"]]  # type: ignore[union-attr]
+    template_dirs = template_search_path(env)
     renderer = Renderer([project.root, defaults_dir(), *font_dirs()])
     manifest = Manifest.read(output_dir)
     outcomes: list[Outcome] = []
 
     for job in jobs:
-        outcome = _run(project, job, options, paper, env, renderer, output_dir, template_dirs, manifest)
+        outcome = _run(
+            project, job, options, paper, env, renderer, output_dir, template_dirs, manifest
+        )
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
@@ -224,8 +231,15 @@ def build(
 
 
 def _run(
-    project: Project, job: Job, options: BuildOptions, paper: Paper, env: object,
-    renderer: Renderer, output_dir: Path, template_dirs: list[Path], manifest: Manifest,
+    project: Project,
+    job: Job,
+    options: BuildOptions,
+    paper: Paper,
+    env: object,
+    renderer: Renderer,
+    output_dir: Path,
+    template_dirs: list[Path],
+    manifest: Manifest,
 ) -> Outcome:
     brand = project.brands[job.brand]
     target = output_dir / job.output
@@ -250,7 +264,9 @@ def _run(
             context = handout_context(condition, brand, assets.url, links)
             names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
         else:
-            conditions = [project.conditions[(job.lang, cid)] for cid in project.condition_ids(job.lang)]
+            conditions = [
+                project.conditions[(job.lang, cid)] for cid in project.condition_ids(job.lang)
+            ]
             conditions.sort(key=lambda c: (c.order, c.name))
             context = summary_context(project, job.lang, conditions, brand, assets.url, links)
             names = ["clinician-summary.html.j2", "summary.html.j2"]

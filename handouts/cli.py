@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from handouts import __version__
-from handouts.build import BuildOptions, BuildResult, Outcome, build
+from handouts.build import BuildOptions, BuildResult, build
 from handouts.errors import HandoutsError
 from handouts.progress import Progress
 from handouts.project import Project, load_project
@@ -57,21 +57,49 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
 
 
 @cli.command("build")
-@click.option("--condition", "conditions", multiple=True, metavar="ID",
-              help="Build only this condition (repeatable). The summary is built when no "
-                   "condition is singled out.")
-@click.option("--brand", "brands", multiple=True, metavar="NAME",
-              help="Brand to build (repeatable, or 'all'; default from handouts.toml).")
-@click.option("--lang", "languages", multiple=True, metavar="LANG",
-              help="Language to build (repeatable, or 'all'; default from handouts.toml).")
-@click.option("--out", "output", type=click.Path(path_type=Path, file_okay=False),
-              help="Output folder (default from handouts.toml, normally ./output).")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf",
-              show_default=True,
-              help="pdf, or html: the exact HTML WeasyPrint renders, with its assets, "
-                   "for preview and debugging.")
-@click.option("--paper", type=click.Choice(["letter", "a4"]), default=None,
-              help="Paper size (default from handouts.toml, normally letter).")
+@click.option(
+    "--condition",
+    "conditions",
+    multiple=True,
+    metavar="ID",
+    help="Build only this condition (repeatable). The summary is built when no "
+    "condition is singled out.",
+)
+@click.option(
+    "--brand",
+    "brands",
+    multiple=True,
+    metavar="NAME",
+    help="Brand to build (repeatable, or 'all'; default from handouts.toml).",
+)
+@click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    metavar="LANG",
+    help="Language to build (repeatable, or 'all'; default from handouts.toml).",
+)
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default from handouts.toml, normally ./output).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html"]),
+    default="pdf",
+    show_default=True,
+    help="pdf, or html: the exact HTML WeasyPrint renders, with its assets, "
+    "for preview and debugging.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Paper size (default from handouts.toml, normally letter).",
+)
 @click.pass_context
 def build_command(
     ctx: click.Context,

@@ -221,7 +221,9 @@ def merge(condition: ConditionFile, treatment: TreatmentFile) -> Condition:
     )
 
 
-def _patient_text(patient: PatientText, treatment: TreatmentFile, sections: dict[str, list[str]]) -> str:
+def _patient_text(
+    patient: PatientText, treatment: TreatmentFile, sections: dict[str, list[str]]
+) -> str:
     parts = [patient.title, patient.purpose, *patient.about_condition, *patient.how_ivig_helps]
     parts += [*patient.key_points, *treatment.patient.what_it_is]
     for items in sections.values():

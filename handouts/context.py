@@ -64,7 +64,13 @@ def status_line(reviews: Iterable[Review]) -> Status:
 
 
 def _doc(
-    *, lang: str, title: str, subject: str, brand: Brand, keywords: list[str], updated: dt.date,
+    *,
+    lang: str,
+    title: str,
+    subject: str,
+    brand: Brand,
+    keywords: list[str],
+    updated: dt.date,
     links: list[str],
 ) -> dict[str, Any]:
     return {
@@ -94,7 +100,13 @@ def handout_context(
             title=c.title,
             subject=f"Patient handout: {c.treatment_full_name} ({c.treatment_name}) for {c.name}",
             brand=brand,
-            keywords=[c.name, c.short_name, c.treatment_name, c.treatment_full_name, "patient education"],
+            keywords=[
+                c.name,
+                c.short_name,
+                c.treatment_name,
+                c.treatment_full_name,
+                "patient education",
+            ],
             updated=c.updated,
             links=links or [],
         ),
@@ -116,7 +128,7 @@ def cite_numbers(cited_lists: Iterable[list[str]]) -> dict[str, int]:
 
 
 def cite_label(cited: list[str], numbers: dict[str, int]) -> str:
-    """"1, 3-5": sorted footnote numbers, runs of three or more joined with a dash."""
+    """ "1, 3-5": sorted footnote numbers, runs of three or more joined with a dash."""
     values = sorted({numbers[s] for s in cited})
     runs: list[list[int]] = []
     for value in values:

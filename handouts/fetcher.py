@@ -20,7 +20,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 FORBIDDEN = (Path("/dev"), Path("/proc"), Path("/sys"))
 
 
-class ResourceRefused(FatalURLFetchingError):
+class ResourceRefused(FatalURLFetchingError):  # type: ignore[misc]
     """A document or stylesheet asked for a resource outside the allowed roots."""
 
     def __init__(self, url: str, reason: str) -> None:

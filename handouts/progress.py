@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.progress import Progress as RichProgress
 
 if TYPE_CHECKING:
@@ -20,7 +26,7 @@ class Progress:
     def __init__(self) -> None:
         self.interactive = sys.stderr.isatty()
         self._bar: RichProgress | None = None
-        self._task: int | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Progress:
         if self.interactive:
@@ -47,7 +53,11 @@ class Progress:
             rate = f"{(task.completed + 1) / elapsed:.1f} docs/s" if elapsed > 0 else ""
             self._bar.update(self._task, advance=1, rate=rate)
         elif outcome.error is None:
-            pages = f" ({outcome.pages} page{'s' if outcome.pages != 1 else ''})" if outcome.pages else ""
+            pages = (
+                f" ({outcome.pages} page{'s' if outcome.pages != 1 else ''})"
+                if outcome.pages
+                else ""
+            )
             click.echo(f"wrote {outcome.job.output}{pages}", err=True)
 
     def __exit__(

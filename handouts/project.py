@@ -137,7 +137,9 @@ def _load_content(project: Project) -> list[Problem]:
     if project.sources:
         for cited, where in cited_where:
             if cited not in project.sources:
-                problems.append(Problem(where, f"unknown source id '{cited}' (not in {SOURCES_FILE})"))
+                problems.append(
+                    Problem(where, f"unknown source id '{cited}' (not in {SOURCES_FILE})")
+                )
 
     for condition, source in raw_conditions:
         treatment = project.treatments.get(condition.lang)
@@ -152,7 +154,11 @@ def _load_content(project: Project) -> list[Problem]:
             continue
         key = (condition.lang, condition.id)
         project.conditions[key] = merge(condition, treatment)
-        project.files[key] = [source.path, folder / f"_treatment.{condition.lang}.yaml", sources_path]
+        project.files[key] = [
+            source.path,
+            folder / f"_treatment.{condition.lang}.yaml",
+            sources_path,
+        ]
 
     for lang in project.config.settings.languages:
         if not any(clang == lang for clang, _ in project.conditions) and not problems:
@@ -191,7 +197,7 @@ def _citations(source: SourceFile, under: tuple[str | int, ...]) -> list[tuple[s
 
     node: object = source.data
     for part in under:
-        node = node.get(part) if isinstance(node, dict) else None  # type: ignore[arg-type]
+        node = node.get(part) if isinstance(node, dict) else None
     walk(node, under)
     return found
 
@@ -208,7 +214,9 @@ def _load_brands(project: Project) -> list[Problem]:
     if default not in project.brands and not any(
         p.location.path.parent.name == default for p in problems
     ):
-        problems.append(missing_brand(default, brands_dir, _setting_location(project.config, "brand")))
+        problems.append(
+            missing_brand(default, brands_dir, _setting_location(project.config, "brand"))
+        )
     return problems
 
 

@@ -147,12 +147,27 @@ def _toml_positions(text: str) -> dict[tuple[Key, ...], tuple[int, int]]:
     return positions
 
 
-def validate(model: type[M], source: SourceFile, *, context: Any = None) -> tuple[M | None, list[Problem]]:
+def validate(
+    model: type[M], source: SourceFile, *, context: Any = None
+) -> tuple[M | None, list[Problem]]:
     """Validate a source file against a model; every problem located in the file."""
     try:
         return model.model_validate(source.data, context=context), []
     except ValidationError as exc:
-        return None, [_problem(model, source, error) for error in exc.errors()]
+        errors = exc.errors()
+    # A misspelt field is reported once, as unknown with a suggestion, not also as missing.
+    suggested = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = _data_path(source.data, error["loc"])
+            close = _close_field(model, loc)
+            if close:
+                suggested.add((*loc[:-1], close))
+    return None, [
+        _problem(model, source, error)
+        for error in errors
+        if not (error["type"] == "missing" and _data_path(source.data, error["loc"]) in suggested)
+    ]
 
 
 def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
@@ -174,9 +189,9 @@ def _data_path(data: Any, loc: Iterable[Key]) -> tuple[Key, ...]:
     path: list[Key] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
             path.append(part)  # a missing field: name it, stop descending
@@ -198,12 +213,17 @@ def _dotted(loc: tuple[Key, ...]) -> str:
     return text
 
 
-def _did_you_mean(model: type[BaseModel], loc: tuple[Key, ...]) -> str:
+def _close_field(model: type[BaseModel], loc: tuple[Key, ...]) -> str | None:
     fields = _fields_at(model, loc[:-1])
-    name = str(loc[-1]) if loc else ""
-    close = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(loc[-1]) if loc else "", fields, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _did_you_mean(model: type[BaseModel], loc: tuple[Key, ...]) -> str:
+    close = _close_field(model, loc)
     if close:
-        return f"; did you mean '{close[0]}'?"
+        return f"; did you mean '{close}'?"
+    fields = _fields_at(model, loc[:-1])
     return f"; expected one of: {', '.join(sorted(fields))}" if fields else ""
 
 

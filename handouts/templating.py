@@ -57,13 +57,17 @@ def make_environment(project_templates: Path | None) -> Environment:
     return env
 
 
+def template_search_path(env: Environment) -> list[Path]:
+    """The folders searched for templates, most specific first."""
+    folders: list[str] = env.globals["search_path"]  # type: ignore[assignment]
+    return [Path(p) for p in folders]
+
+
 def render_template(env: Environment, names: list[str], context: dict[str, object]) -> str:
     """Render the first template of ``names`` that exists (most specific first)."""
     try:
         template = env.select_template(names)
     except TemplateNotFound as exc:
-        searched = ", ".join(env.globals["search_path"])  # type: ignore[arg-type]
-        raise BuildError(
-            f"template not found: tried {', '.join(names)} in {searched}"
-        ) from exc
+        searched = ", ".join(str(p) for p in template_search_path(env))
+        raise BuildError(f"template not found: tried {', '.join(names)} in {searched}") from exc
     return template.render(context)

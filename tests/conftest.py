@@ -1,0 +1,46 @@
+"""Shared fixtures: the bundled project, built once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handouts.build import BuildOptions, BuildResult, build
+from handouts.project import Project, load_project
+
+REPO = Path(__file__).resolve().parent.parent
+CONDITIONS = [
+    "guillain-barre-syndrome",
+    "myasthenia-gravis",
+    "cidp",
+    "kawasaki-disease",
+    "dermatomyositis",
+    "immune-thrombocytopenia",
+    "systemic-lupus-erythematosus",
+]
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return load_project(REPO / "handouts.toml")
+
+
+@pytest.fixture(scope="session")
+def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """Every handout and the summary of the bundled content, rendered for real."""
+    out = tmp_path_factory.mktemp("output")
+    result = build(project, BuildOptions(output=out))
+    assert not result.failed, [o.error for o in result.failed]
+    return result
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled project, for tests that break its files."""
+    for name in ("conditions", "styles"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    (tmp_path / "templates").mkdir()
+    shutil.copy(REPO / "handouts.toml", tmp_path / "handouts.toml")
+    return tmp_path

@@ -1,0 +1,128 @@
+"""Real renders of the real content, read back with pypdf as a reader's software would."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from handouts.build import BuildResult
+from handouts.project import Project
+from tests.conftest import CONDITIONS
+
+PHONE = "(555) 555-0147"
+
+
+def _pdf(built: BuildResult, name: str) -> PdfReader:
+    return PdfReader(built.output_dir / "example" / "en" / name)
+
+
+def _text(reader: PdfReader) -> str:
+    # Extraction breaks lines wherever the layout does; compare on single spaces.
+    return " ".join("\n".join(page.extract_text() for page in reader.pages).split())
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_handout_fits_front_and_back_and_names_condition_and_clinic(
+    built: BuildResult, project: Project, condition: str
+) -> None:
+    reader = _pdf(built, f"handout-{condition}.pdf")
+    assert 1 <= len(reader.pages) <= 2
+    text = _text(reader)
+    # Titles use sentence case ("IVIG for myasthenia gravis"): compare without case.
+    assert project.conditions[("en", condition)].name.casefold() in text.casefold()
+    assert PHONE in text
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_draft_status_printed_on_every_page(built: BuildResult, condition: str) -> None:
+    reader = _pdf(built, f"handout-{condition}.pdf")
+    for page in reader.pages:
+        text = " ".join(page.extract_text().split())
+        assert "DRAFT" in text.upper()
+        assert "Not yet approved by a clinical reviewer" in text
+
+
+def test_handout_pages_are_us_letter(built: BuildResult) -> None:
+    page = _pdf(built, "handout-kawasaki-disease.pdf").pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) == (612, 792)
+
+
+def test_summary_is_one_landscape_page_naming_all_seven(
+    built: BuildResult, project: Project
+) -> None:
+    reader = _pdf(built, "clinician-summary.pdf")
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)
+    text = _text(reader)
+    for condition in CONDITIONS:
+        assert project.conditions[("en", condition)].name in text
+    assert "Boxed warning: thrombosis" in text
+    assert "Hughes RAC" in text  # footnote 1, the first source cited
+
+
+def _fonts(reader: PdfReader) -> list[DictionaryObject]:
+    fonts = []
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        for font in resources.get("/Font", {}).values():
+            fonts.append(font.get_object())
+    return fonts
+
+
+@pytest.mark.parametrize("name", ["handout-cidp.pdf", "clinician-summary.pdf"])
+def test_every_font_is_embedded_with_unicode_map(built: BuildResult, name: str) -> None:
+    fonts = _fonts(_pdf(built, name))
+    assert fonts
+    for font in fonts:
+        assert "/ToUnicode" in font, font.get("/BaseFont")
+        descendants = font.get("/DescendantFonts")
+        descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
+        descriptor = descriptor.get_object()
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+        assert "Atkinson-Hyperlegible" in str(font["/BaseFont"])
+
+
+def test_metadata_title_author_subject_keywords_language(built: BuildResult) -> None:
+    reader = _pdf(built, "handout-guillain-barre-syndrome.pdf")
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "IVIG for Guillain-Barré syndrome (GBS)"
+    assert meta.author == "Example Health Neurology & Infusion Clinic"
+    assert "Guillain-Barré syndrome" in (meta.subject or "")
+    assert "IVIG" in str(meta.get("/Keywords"))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en"
+    assert "/StructTreeRoot" in catalog  # tagged for screen readers
+
+
+def test_pdf_dates_come_from_the_content_not_the_clock(built: BuildResult) -> None:
+    meta = _pdf(built, "handout-cidp.pdf").metadata
+    assert meta is not None
+    assert str(meta.get("/CreationDate")).startswith("D:20261124")
+
+
+def test_manifest_records_every_file_with_hash_and_pages(built: BuildResult) -> None:
+    manifest = json.loads((built.output_dir / "manifest.json").read_text())
+    entries = {entry["path"]: entry for entry in manifest["files"]}
+    expected = {f"example/en/handout-{c}.pdf" for c in CONDITIONS}
+    expected.add("example/en/clinician-summary.pdf")
+    assert set(entries) == expected
+    for path, entry in entries.items():
+        data = (built.output_dir / path).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["pages"] == len(PdfReader(built.output_dir / path).pages)
+        assert any(name.startswith("conditions/") for name in entry["inputs"])
+        assert "styles/brands/example/brand.toml" in entry["inputs"]
+
+
+def test_no_partial_files_left_behind(built: BuildResult) -> None:
+    leftovers = [p for p in Path(built.output_dir).rglob("*") if p.name.startswith(".partial-")]
+    assert leftovers == []

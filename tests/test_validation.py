@@ -1,0 +1,128 @@
+"""Bad input: one clear line per problem naming file and line, exit 1, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from handouts.cli import cli
+from handouts.errors import ContentError
+from handouts.project import load_project
+
+GBS = "conditions/guillain-barre-syndrome.en.yaml"
+
+
+def _run(project: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--config", str(project / "handouts.toml"), *args])
+    return result.exit_code, result.output
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"test setup: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_malformed_yaml_names_file_and_line_and_writes_nothing(project_copy: Path) -> None:
+    path = project_copy / GBS
+    _edit(path, "short_name: GBS", "short_name: [GBS")
+    code, output = _run(project_copy, "build")
+    assert code == 1
+    assert f"{GBS}:" in output
+    assert "invalid YAML" in output
+    assert "Traceback" not in output
+    assert not (project_copy / "output").exists()
+
+
+def test_unknown_field_is_rejected_with_did_you_mean(project_copy: Path) -> None:
+    path = project_copy / GBS
+    _edit(path, "  key_points:", "  key_pionts:")
+    with pytest.raises(ContentError) as caught:
+        load_project(project_copy / "handouts.toml")
+    message = str(caught.value.message)
+    line = _line_of(path, "key_pionts:")
+    assert f"guillain-barre-syndrome.en.yaml:{line}:" in message
+    assert "unknown field 'patient.key_pionts'; did you mean 'key_points'?" in message
+
+
+def test_duplicate_key_is_an_error_not_silently_dropped(project_copy: Path) -> None:
+    path = project_copy / GBS
+    _edit(path, "short_name: GBS\n", "short_name: GBS\nshort_name: G.B.S.\n")
+    code, output = _run(project_copy, "validate")
+    assert code == 1
+    assert "duplicate" in output.lower()
+    assert f"{GBS}:{_line_of(path, 'short_name: G.B.S.')}" in output
+
+
+def test_wrong_type_names_the_field(project_copy: Path) -> None:
+    path = project_copy / GBS
+    _edit(path, "short_name: GBS", "short_name: 12")
+    code, output = _run(project_copy, "validate")
+    assert code == 1
+    assert f"{GBS}:{_line_of(path, 'short_name: 12')}" in output
+    assert "short_name" in output
+
+
+def test_unknown_source_id_points_at_the_citation(project_copy: Path) -> None:
+    path = project_copy / GBS
+    _edit(path, "sources: [aan-2003-gbs, ean-pns-2023-gbs]", "sources: [aan-2003-gbz]")
+    code, output = _run(project_copy, "validate")
+    assert code == 1
+    assert "unknown source id 'aan-2003-gbz'" in output
+    assert f"{GBS}:{_line_of(path, 'aan-2003-gbz')}" in output
+
+
+def test_every_problem_is_reported_not_just_the_first(project_copy: Path) -> None:
+    _edit(project_copy / GBS, "  key_points:", "  key_pionts:")
+    _edit(project_copy / "conditions/cidp.en.yaml", "id: cidp", "id: cipd")
+    code, output = _run(project_copy, "validate")
+    assert code == 1
+    assert "key_pionts" in output
+    assert "id 'cipd' does not match the file name" in output
+    assert "2 errors found" in output
+
+
+def test_bad_phone_in_brand_is_located(project_copy: Path) -> None:
+    brand = project_copy / "styles/brands/example/brand.toml"
+    _edit(brand, 'phone = "(555) 555-0147"', 'phone = "call us"')
+    code, output = _run(project_copy, "validate")
+    assert code == 1
+    assert f"brand.toml:{_line_of(brand, 'call us')}" in output
+    assert "does not look like a phone number" in output
+
+
+def test_logo_outside_brand_folder_is_refused(project_copy: Path) -> None:
+    brand = project_copy / "styles/brands/example/brand.toml"
+    _edit(brand, 'logo = "logo.svg"', 'logo = "../../../conditions/_sources.yaml"')
+    code, output = _run(project_copy, "validate")
+    assert code == 1
+    assert "outside the brand folder" in output
+
+
+def test_missing_default_brand(project_copy: Path) -> None:
+    _edit(project_copy / "handouts.toml", 'brand = "example"', 'brand = "nope"')
+    code, output = _run(project_copy, "validate")
+    assert code == 1
+    assert "handouts.toml:" in output
+    assert "no brand 'nope'" in output
+
+
+def test_handout_over_two_pages_fails_and_is_not_written(project_copy: Path) -> None:
+    path = project_copy / GBS
+    filler = "".join(
+        f'    - "Extra paragraph {i} that makes this handout far too long."\n' for i in range(60)
+    )
+    _edit(path, "  how_ivig_helps:\n", "  how_ivig_helps:\n" + filler)
+    code, output = _run(project_copy, "build", "--condition", "guillain-barre-syndrome")
+    assert code == 1
+    assert "more than the 2 allowed" in output
+    assert not (project_copy / "output/example/en/handout-guillain-barre-syndrome.pdf").exists()
