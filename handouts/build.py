@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from jinja2 import Environment
+
 from handouts import __version__
 from handouts.brand import Brand
 from handouts.config import Paper
@@ -51,10 +53,6 @@ class Job:
     lang: str
     condition: str | None
     output: str  # relative to the output folder
-
-    @property
-    def label(self) -> str:
-        return self.output
 
 
 @dataclass
@@ -154,8 +152,26 @@ def _stylesheets(kind: Kind, brand: Brand, paper: Paper) -> list[Stylesheet]:
     return sheets
 
 
+class _FileHashes:
+    """sha256 of input files, each read once per build: templates, fonts and shared
+    content are inputs of every document."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        found = self._known.get(path)
+        if found is None:
+            found = self._known[path] = sha256_file(path)
+        return found
+
+
 def _inputs_of(
-    project: Project, job: Job, sheets: list[Stylesheet], template_dirs: list[Path]
+    project: Project,
+    job: Job,
+    sheets: list[Stylesheet],
+    shared_files: list[Path],
+    hashes: _FileHashes,
 ) -> dict[str, str]:
     """Every file whose change changes this document, by a stable name, with its hash."""
     files: list[Path] = []
@@ -167,12 +183,10 @@ def _inputs_of(
                 files += paths
     files += project.brands[job.brand].files
     files += [s.path for s in sheets if s.path]
-    for folder in template_dirs:
-        files += sorted(folder.rglob("*.j2"))
-    files += [path for *_, path in font_files()]
+    files += shared_files
     inputs: dict[str, str] = {}
     for path in dict.fromkeys(files):
-        inputs[_input_name(project, path)] = sha256_file(path)
+        inputs[_input_name(project, path)] = hashes(path)
     for sheet in sheets:
         if sheet.text is not None:
             inputs[f"<{sheet.name}>"] = sha256_bytes(sheet.text.encode())
@@ -212,14 +226,17 @@ def build(
         on_start(len(jobs))
 
     env = make_environment(project.config.templates_dir)
-    template_dirs = template_search_path(env)
+    # Inputs of every document: every template on the search path and every font.
+    shared_files = [p for folder in template_search_path(env) for p in sorted(folder.rglob("*.j2"))]
+    shared_files += [path for *_, path in font_files()]
+    hashes = _FileHashes()
     renderer = Renderer([project.root, defaults_dir(), *font_dirs()])
     manifest = Manifest.read(output_dir)
     outcomes: list[Outcome] = []
 
     for job in jobs:
         outcome = _run(
-            project, job, options, paper, env, renderer, output_dir, template_dirs, manifest
+            project, job, options, paper, env, renderer, output_dir, shared_files, hashes, manifest
         )
         outcomes.append(outcome)
         if on_done:
@@ -235,10 +252,11 @@ def _run(
     job: Job,
     options: BuildOptions,
     paper: Paper,
-    env: object,
+    env: Environment,
     renderer: Renderer,
     output_dir: Path,
-    template_dirs: list[Path],
+    shared_files: list[Path],
+    hashes: _FileHashes,
     manifest: Manifest,
 ) -> Outcome:
     brand = project.brands[job.brand]
@@ -270,11 +288,11 @@ def _run(
             conditions.sort(key=lambda c: (c.order, c.name))
             context = summary_context(project, job.lang, conditions, brand, assets.url, links)
             names = ["clinician-summary.html.j2", "summary.html.j2"]
-        html = render_template(env, names, context)  # type: ignore[arg-type]
+        html = render_template(env, names, context)
     except BuildError as exc:
         return Outcome(job, error=exc.message)
 
-    inputs = _inputs_of(project, job, sheets, template_dirs)
+    inputs = _inputs_of(project, job, sheets, shared_files, hashes)
     if options.format == "html":
         data, pages, warnings = html.encode("utf-8"), None, []
     else:

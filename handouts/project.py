@@ -20,7 +20,7 @@ from handouts.content import (
     merge,
 )
 from handouts.errors import ContentError, Location, Problem
-from handouts.sources import InputError, SourceFile, load_yaml, validate
+from handouts.sources import InputError, SourceFile, load_toml, load_yaml, validate
 
 SOURCES_FILE = "_sources.yaml"
 TREATMENT = re.compile(r"^_treatment\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
@@ -221,12 +221,10 @@ def _load_brands(project: Project) -> list[Problem]:
 
 
 def _setting_location(config: ProjectConfig, key: str) -> Location:
+    """Where a setting is in ``handouts.toml``; only needed on the error path."""
     if config.config_path is None:
         return Location(config.root)
     try:
-        for number, line in enumerate(config.config_path.read_text("utf-8").splitlines(), 1):
-            if re.match(rf"^\s*{re.escape(key)}\s*=", line):
-                return Location(config.config_path, number, 1)
-    except OSError:
-        pass
-    return Location(config.config_path)
+        return load_toml(config.config_path).locate((key,))
+    except InputError:
+        return Location(config.config_path)

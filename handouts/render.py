@@ -72,6 +72,8 @@ class Renderer:
         self.fetcher = SafeFetcher(roots)
         self.font_config = FontConfiguration()
         self._css: dict[str, CSS] = {}
+        # The @font-face rules are the same for every document: generated once.
+        self._fonts = Stylesheet(text=font_face_css(), name="fonts")
 
     def stylesheet(self, sheet: Stylesheet) -> CSS:
         found = self._css.get(sheet.key)
@@ -91,12 +93,9 @@ class Renderer:
             self._css[sheet.key] = found
         return found
 
-    def fonts(self) -> Stylesheet:
-        return Stylesheet(text=font_face_css(), name="fonts")
-
     def render(self, html: str, base_url: Path, sheets: Sequence[Stylesheet]) -> Rendered:
         with _weasyprint_warnings() as warnings:
-            stylesheets = [self.stylesheet(self.fonts())] + [self.stylesheet(s) for s in sheets]
+            stylesheets = [self.stylesheet(s) for s in (self._fonts, *sheets)]
             document = HTML(
                 string=html, base_url=base_url.as_uri() + "/", url_fetcher=self.fetcher
             ).render(font_config=self.font_config, stylesheets=stylesheets, **PDF_OPTIONS)
