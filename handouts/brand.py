@@ -1,24 +1,47 @@
-"""Brands: a folder ``styles/brands/<name>/`` holding ``brand.toml`` (who the clinic is)
-and ``brand.css`` (how its pages look). A new brand is a new folder; no code changes.
+"""Brands: a folder ``styles/brands/<name>/`` holding ``brand.toml`` (who the clinic is),
+``brand.css`` (how its pages look) and a logo. A new brand is a new folder; no code
+changes. Everything a brand says is checked here, before any page uses it: a wrong
+phone number or a logo that does not open must stop the build, not print.
 """
 
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
+from handouts.logo import LOGO_TYPES, check_logo
 from handouts.sources import InputError, load_toml, validate
+from handouts.tokens import check_tokens, read_tokens, resolve
 
 BRAND_FILE = "brand.toml"
 BRAND_CSS = "brand.css"
-LOGO_TYPES = {".svg", ".png", ".jpg", ".jpeg"}
+ALL_BRANDS = "all"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-]{5,22}[0-9]$")
+HOST = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.I)
+# Placeholders an online-handout URL may use; {condition} is required.
+URL_FIELDS = {"condition", "lang", "brand"}
+
+
+def _check_host(value: str, what: str) -> str:
+    parts = urlsplit(value if "://" in value else f"https://{value}")
+    if parts.scheme not in {"http", "https"}:
+        raise ValueError(f"{what} '{value}' must start with https:// or http://")
+    if not HOST.match(parts.hostname or "") or parts.username or parts.port:
+        raise ValueError(f"'{value}' is not a web address such as clinic.example.org/page")
+    if any(ch.isspace() for ch in value):
+        raise ValueError(f"{what} '{value}' contains a space")
+    return value
 
 
 class Clinic(BaseModel):
@@ -30,7 +53,12 @@ class Clinic(BaseModel):
     after_hours_phone: Text | None = None
     emergency: Text = Field("Call 911", description="What to do in an emergency.")
     address: Text | None = None
-    website: Text | None = None
+    website: Text | None = Field(None, description="Printed as given, without https://.")
+    online_handouts: Text | None = Field(
+        None,
+        description="Address of the online copy of each handout, with {condition} and "
+        "optionally {lang} and {brand}; the QR code points there.",
+    )
     logo: Path = Field(description="SVG, PNG or JPEG file inside the brand folder.")
     logo_alt: Text
     example: bool = Field(False, description="Marks a fictional brand on every page.")
@@ -38,9 +66,52 @@ class Clinic(BaseModel):
     @field_validator("phone", "after_hours_phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
-        if value is not None and not PHONE.match(value):
+        if value is None:
+            return value
+        digits = sum(ch.isdigit() for ch in value)
+        if not PHONE.match(value) or not 7 <= digits <= 15:
             raise ValueError(f"'{value}' does not look like a phone number")
         return value
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        return None if value is None else _check_host(value, "website")
+
+    @field_validator("online_handouts")
+    @classmethod
+    def _online(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"'{value}' has an unclosed {{ or }}: {exc}") from None
+        unknown = fields - URL_FIELDS
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {{{sorted(unknown)[0]}}} in '{value}' "
+                f"(allowed: {', '.join('{' + f + '}' for f in sorted(URL_FIELDS))})"
+            )
+        if "condition" not in fields:
+            raise ValueError(f"'{value}' must contain {{condition}}, one address per handout")
+        if "://" not in value:
+            raise ValueError(f"online_handouts '{value}' must start with https:// or http://")
+        _check_host(value.format(condition="x", lang="en", brand="b"), "online_handouts")
+        return value
+
+    def handout_url(self, condition: str, lang: str, brand: str) -> str | None:
+        """The online copy of one handout, or None when the brand has none."""
+        if self.online_handouts is None:
+            return None
+        return self.online_handouts.format(condition=condition, lang=lang, brand=brand)
+
+    @property
+    def website_label(self) -> str | None:
+        """The website as printed: no scheme, no trailing slash."""
+        if self.website is None:
+            return None
+        return re.sub(r"^https?://", "", self.website).rstrip("/")
 
 
 class BrandFile(BaseModel):
@@ -65,13 +136,66 @@ class Brand(BaseModel):
         return found + ([self.stylesheet] if self.stylesheet else [])
 
 
+@dataclass(frozen=True)
+class BrandRow:
+    """One brand as ``handouts brands`` lists it."""
+
+    name: str
+    clinic: str
+    phone: str
+    colors: str
+    fonts: str
+    logo: str
+    online: str | None
+
+
+def brand_rows(brands: Mapping[str, Brand]) -> list[BrandRow]:
+    rows = []
+    base, _ = read_tokens(default_styles() / "base.css")
+    for name, brand in sorted(brands.items()):
+        tokens = dict(base)
+        if brand.stylesheet:
+            tokens.update(read_tokens(brand.stylesheet)[0])
+        colors = ", ".join(
+            f"{token.removeprefix('--brand-')} {resolve(token, tokens)}"
+            for token in ("--brand-primary", "--brand-primary-dark", "--brand-tint")
+        )
+        heading, body = (
+            (resolve(t, tokens) or "").split(",")[0].strip("\"' ")
+            for t in ("--font-heading", "--font-body")
+        )
+        clinic = brand.clinic
+        phones = clinic.phone + (
+            f", after hours {clinic.after_hours_phone}" if clinic.after_hours_phone else ""
+        )
+        rows.append(
+            BrandRow(
+                name=name,
+                clinic=", ".join(filter(None, [clinic.name, clinic.department])),
+                phone=phones,
+                colors=colors,
+                fonts=f"headings {heading}, body {body}",
+                logo=f"{brand.logo_path.name} ({clinic.logo_alt})",
+                online=clinic.handout_url("<condition>", "<lang>", name),
+            )
+        )
+    return rows
+
+
 def brand_names(brands_dir: Path) -> list[str]:
     if not brands_dir.is_dir():
         return []
     return sorted(p.name for p in brands_dir.iterdir() if (p / BRAND_FILE).is_file())
 
 
-def load_brand(folder: Path) -> tuple[Brand | None, list[Problem]]:
+def load_brand(
+    folder: Path, extra_stylesheets: Sequence[Path] = ()
+) -> tuple[Brand | None, list[Problem]]:
+    """A brand and its problems: errors (then no brand) and warnings (contrast, fonts).
+
+    ``extra_stylesheets`` are the project's own stylesheets, applied after the brand's:
+    they are part of the colors the contrast check sees.
+    """
     path = folder / BRAND_FILE
     try:
         source = load_toml(path)
@@ -89,9 +213,13 @@ def load_brand(folder: Path) -> tuple[Brand | None, list[Problem]]:
         problems.append(Problem(where, f"logo '{clinic.logo}' must be an SVG, PNG or JPEG file"))
     elif not logo.is_file():
         problems.append(Problem(where, f"logo file '{clinic.logo}' not found in {folder}"))
-    if problems:
-        return None, problems
+    else:
+        problems += [Problem(where, f.message, f.severity) for f in check_logo(logo)]
     css = folder / BRAND_CSS
+    overrides = ([css] if css.is_file() else []) + list(extra_stylesheets)
+    problems += check_tokens(default_styles() / "base.css", overrides)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
     brand = Brand(
         name=folder.name,
         folder=folder.resolve(),
@@ -99,9 +227,11 @@ def load_brand(folder: Path) -> tuple[Brand | None, list[Problem]]:
         logo_path=logo,
         stylesheet=css.resolve() if css.is_file() else None,
     )
-    return brand, []
+    return brand, problems
 
 
 def missing_brand(name: str, brands_dir: Path, location: Location) -> Problem:
     known = ", ".join(brand_names(brands_dir)) or "none"
+    if name == ALL_BRANDS:
+        return Problem(location, f"no brands in {brands_dir}: each is a folder with {BRAND_FILE}")
     return Problem(location, f"no brand '{name}' in {brands_dir} (brands found: {known})")

@@ -17,7 +17,7 @@ from typing import Literal
 from jinja2 import Environment
 
 from handouts import __version__
-from handouts.brand import Brand
+from handouts.brand import ALL_BRANDS, Brand
 from handouts.config import Paper
 from handouts.context import handout_context, summary_context
 from handouts.defaults import default_styles, defaults_dir
@@ -31,7 +31,7 @@ from handouts.templating import make_environment, render_template, template_sear
 
 Format = Literal["pdf", "html"]
 Kind = Literal["handout", "summary"]
-ALL = "all"
+ALL = ALL_BRANDS  # "all" selects every brand, language or condition
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,9 @@ def _select(
 
 def plan(project: Project, options: BuildOptions) -> list[Job]:
     settings = project.config.settings
-    brands = _select(options.brands, sorted(project.brands), [settings.brand], "brand", project)
+    brands = _select(
+        options.brands, sorted(project.brands), project.default_brands(), "brand", project
+    )
     langs = _select(options.languages, project.languages(), settings.languages, "language", project)
     ext = options.format
     jobs: list[Job] = []
@@ -131,24 +133,30 @@ class _Assets:
         if self.html_dir is None:
             return path.as_uri()
         if path not in self.copied:
-            target = self.html_dir / "assets" / path.name
+            name = path.name
+            if f"assets/{name}" in self.copied.values():  # a brand.css and the user's
+                name = f"{len(self.copied)}-{name}"
+            target = self.html_dir / "assets" / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
-            self.copied[path] = f"assets/{path.name}"
+            self.copied[path] = f"assets/{name}"
         return self.copied[path]
 
     def font_css(self) -> str:
         return font_face_css(lambda p: self.url(p).removeprefix("assets/"))
 
 
-def _stylesheets(kind: Kind, brand: Brand, paper: Paper) -> list[Stylesheet]:
+def _stylesheets(kind: Kind, brand: Brand, paper: Paper, extra: list[Path]) -> list[Stylesheet]:
+    """The cascade, last wins: defaults, paper size, the brand, then the project's own
+    stylesheets (``--stylesheet``), the way WeasyPrint's ``-s`` adds to a document."""
     styles = default_styles()
     sheets = [Stylesheet(styles / "base.css"), Stylesheet(styles / f"{kind}.css")]
-    if brand.stylesheet:
-        sheets.append(Stylesheet(brand.stylesheet))
     if paper == "a4":
         size = "A4 landscape" if kind == "summary" else "A4"
         sheets.append(Stylesheet(text=f"@page {{ size: {size}; }}", name=f"paper-{kind}-a4"))
+    if brand.stylesheet:
+        sheets.append(Stylesheet(brand.stylesheet))
+    sheets += [Stylesheet(path) for path in extra]
     return sheets
 
 
@@ -262,7 +270,7 @@ def _run(
     brand = project.brands[job.brand]
     target = output_dir / job.output
     assets = _Assets(target.parent if options.format == "html" else None)
-    sheets = _stylesheets(job.kind, brand, paper)
+    sheets = _stylesheets(job.kind, brand, paper, project.stylesheets)
     links: list[str] = []
     if options.format == "html":
         links = [assets.url(s.path) for s in sheets if s.path]

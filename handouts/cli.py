@@ -10,10 +10,12 @@ from typing import Any
 import click
 
 from handouts import __version__
+from handouts.brand import brand_rows
 from handouts.build import BuildOptions, BuildResult, build
 from handouts.errors import HandoutsError
 from handouts.progress import Progress
 from handouts.project import Project, load_project
+from handouts.scaffold import InitOptions, init_project
 
 
 class _Group(click.Group):
@@ -34,8 +36,21 @@ class _Group(click.Group):
             ) from exc
 
 
-def _project(ctx: click.Context) -> Project:
-    return load_project(ctx.obj["config"])
+def _project(
+    ctx: click.Context, *, stylesheets: Sequence[Path] = (), strict: bool | None = None
+) -> Project:
+    project = load_project(ctx.obj["config"], stylesheets=stylesheets, strict=strict or None)
+    for warning in project.warnings:
+        click.echo(str(warning), err=True)
+    return project
+
+
+_strict = click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="Treat warnings (brand contrast, fonts, logo quality) as errors.",
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,6 +88,15 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
     help="Brand to build (repeatable, or 'all'; default from handouts.toml).",
 )
 @click.option(
+    "--stylesheet",
+    "-s",
+    "stylesheets",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Your own CSS, applied after the brand's (repeatable), like WeasyPrint's -s.",
+)
+@click.option(
     "--lang",
     "languages",
     multiple=True,
@@ -100,18 +124,21 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
     default=None,
     help="Paper size (default from handouts.toml, normally letter).",
 )
+@_strict
 @click.pass_context
 def build_command(
     ctx: click.Context,
     conditions: tuple[str, ...],
     brands: tuple[str, ...],
+    stylesheets: tuple[Path, ...],
     languages: tuple[str, ...],
     output: Path | None,
     fmt: str,
     paper: str | None,
+    strict: bool | None,
 ) -> None:
     """Render handouts and the clinician summary into the output folder."""
-    project = _project(ctx)
+    project = _project(ctx, stylesheets=stylesheets, strict=strict)
     options = BuildOptions(
         conditions=conditions,
         brands=brands,
@@ -141,10 +168,11 @@ def _report(result: BuildResult) -> None:
 
 
 @cli.command("validate")
+@_strict
 @click.pass_context
-def validate_command(ctx: click.Context) -> None:
+def validate_command(ctx: click.Context, strict: bool | None) -> None:
     """Check all content, brands and configuration without rendering."""
-    project = _project(ctx)
+    project = _project(ctx, strict=strict)
     conditions = len(project.conditions)
     click.echo(
         f"ok: {conditions} condition file{'s' if conditions != 1 else ''}, "
@@ -166,12 +194,69 @@ def list_command(ctx: click.Context) -> None:
             click.echo(f"  {cid:<32} {lang}  {c.status:<8} {c.name}")
     click.echo("Brands:")
     for name, brand in sorted(project.brands.items()):
-        mark = " (default)" if name == settings.brand else ""
+        mark = " (built by default)" if name in project.default_brands() else ""
         click.echo(f"  {name:<32} {brand.clinic.name}{mark}")
     click.echo("Languages:")
     for lang in project.languages():
         mark = " (built by default)" if lang in settings.languages else ""
         click.echo(f"  {lang}{mark}")
+
+
+@cli.command("brands")
+@_strict
+@click.pass_context
+def brands_command(ctx: click.Context, strict: bool | None) -> None:
+    """List the brands with their clinic, colors, fonts and checks.
+
+    A brand is a folder styles/brands/<name>/ with brand.toml, brand.css and a logo;
+    copy one to add a brand. Contrast and font warnings are printed above the list.
+    """
+    project = _project(ctx, strict=strict)
+    by_brand: dict[str, int] = {}
+    for warning in project.warnings:
+        for name, brand in project.brands.items():
+            if warning.location.path.is_relative_to(brand.folder):
+                by_brand[name] = by_brand.get(name, 0) + 1
+    for row in brand_rows(project.brands):
+        count = by_brand.get(row.name, 0)
+        checks = f"{count} warning{'s' if count != 1 else ''}" if count else "checks passed"
+        click.echo(f"{row.name}  ({checks})")
+        click.echo(f"  clinic   {row.clinic}")
+        click.echo(f"  phone    {row.phone}")
+        click.echo(f"  colors   {row.colors}")
+        click.echo(f"  fonts    {row.fonts}")
+        click.echo(f"  logo     {row.logo}")
+        click.echo(f"  online   {row.online or 'no online copies (no QR code)'}")
+
+
+@cli.command("init")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--brand", default=InitOptions.brand, show_default=True, help="Folder name of the brand."
+)
+@click.option(
+    "--clinic", default=InitOptions.clinic, show_default=True, help="Clinic name on every page."
+)
+@click.option(
+    "--condition",
+    default=InitOptions.condition,
+    show_default=True,
+    metavar="ID",
+    help="Example condition to start from (any condition the package ships).",
+)
+@click.option("--title", default=InitOptions.title, show_default=True, help="Project title.")
+def init_command(directory: Path, brand: str, clinic: str, condition: str, title: str) -> None:
+    """Create a clinic's own handout project in DIRECTORY (new or empty).
+
+    It holds a handouts.toml, one brand, one example condition and an empty templates
+    folder, and builds at once with the package's templates and styles.
+    """
+    options = InitOptions(brand=brand, clinic=clinic, condition=condition, title=title)
+    written = init_project(directory, options)
+    click.echo(f"Created {directory} ({len(written)} files). Next:")
+    click.echo(f"  cd {directory}")
+    click.echo(f"  edit styles/brands/{brand}/brand.toml   (name, phones, logo)")
+    click.echo("  handouts build")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

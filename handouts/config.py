@@ -32,7 +32,13 @@ class Settings(BaseModel):
     )
     styles: Path = Field(Path("styles"), description="Project styles; brands in styles/brands/.")
     output: Path = Field(Path("output"), description="Where built files are written.")
-    brand: str = Field("example", description="Brand used when none is given.")
+    brands: list[str] = Field(
+        ["all"], min_length=1, description="Brands built when none is given; 'all' for every one."
+    )
+    stylesheets: list[Path] = Field(
+        [], description="The project's own CSS, applied after the brand's, to every document."
+    )
+    strict: bool = Field(False, description="Treat warnings (contrast, fonts) as errors.")
     languages: list[str] = Field(["en"], min_length=1, description="Languages to build.")
     paper: Paper = Field("letter", description="Page size of handouts: letter or a4.")
     max_handout_pages: int = Field(2, ge=1, le=8, description="Longest a handout may be.")

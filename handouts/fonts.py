@@ -17,15 +17,26 @@ DEFAULT_FAMILY = "Atkinson Hyperlegible"
 
 
 @cache
-def font_files() -> tuple[tuple[str, int, str, Path], ...]:
-    """(family, weight, style, path) for every static face fontpkg has installed."""
+def font_files() -> tuple[tuple[str, str, str, Path], ...]:
+    """(family, weight, style, path) for every face fontpkg has installed.
+
+    The weight is empty for a variable face: WeasyPrint does not read weight ranges in
+    @font-face (it ignores "200 900" with a warning), but without the descriptor
+    Fontconfig scans the file and offers each of its named instances. The instance a
+    rule asks for is the one embedded, since PDF has no variable fonts.
+    """
     faces = []
     for family in fontpkg.families().values():
         for face in family.files:
-            if face.weight is None:  # variable faces need axis ranges; none bundled yet
-                continue
-            faces.append((family.name, int(face.weight), face.style, Path(face.path).resolve()))
+            weight = "" if face.weight is None else str(face.weight)
+            faces.append((family.name, weight, face.style, Path(face.path).resolve()))
     return tuple(sorted(faces))
+
+
+@cache
+def font_families() -> frozenset[str]:
+    """Names of the installed families, as a stylesheet's font-family spells them."""
+    return frozenset(family.name for family in fontpkg.families().values())
 
 
 def font_dirs() -> tuple[Path, ...]:
@@ -37,9 +48,10 @@ def font_face_css(url_for: Callable[[Path], str] | None = None) -> str:
     to_url = url_for or (lambda path: path.as_uri())
     rules = []
     for family, weight, style, path in font_files():
+        descriptors = f" font-weight: {weight};" if weight else ""
         rules.append(
             "@font-face {"
             f' font-family: "{family}"; src: url("{to_url(path)}") format("truetype");'
-            f" font-weight: {weight}; font-style: {style}; }}"
+            f"{descriptors} font-style: {style}; }}"
         )
     return "\n".join(rules) + "\n"

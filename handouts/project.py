@@ -6,10 +6,11 @@ each with its file and line, so one run shows an educator everything to fix.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from handouts.brand import Brand, brand_names, load_brand, missing_brand
+from handouts.brand import ALL_BRANDS, Brand, brand_names, load_brand, missing_brand
 from handouts.config import ProjectConfig, load_settings
 from handouts.content import (
     Condition,
@@ -37,6 +38,8 @@ class Project:
     sources: dict[str, Source] = field(default_factory=dict)
     brands: dict[str, Brand] = field(default_factory=dict)
     files: dict[tuple[str, str], list[Path]] = field(default_factory=dict)  # inputs per condition
+    stylesheets: list[Path] = field(default_factory=list)  # the project's own, after the brand's
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def root(self) -> Path:
@@ -46,6 +49,11 @@ class Project:
     def brands_dir(self) -> Path:
         return self.config.styles_dir / "brands"
 
+    def default_brands(self) -> list[str]:
+        """The brands a build makes when none is named."""
+        wanted = self.config.settings.brands
+        return sorted(self.brands) if ALL_BRANDS in wanted else list(dict.fromkeys(wanted))
+
     def condition_ids(self, lang: str) -> list[str]:
         return sorted(cid for (clang, cid) in self.conditions if clang == lang)
 
@@ -53,16 +61,46 @@ class Project:
         return sorted({lang for lang, _ in self.conditions})
 
 
-def load_project(config: Path | None = None, *, search_from: Path | None = None) -> Project:
-    """Load and validate a project. Raises :class:`ContentError` listing every problem."""
+def load_project(
+    config: Path | None = None,
+    *,
+    search_from: Path | None = None,
+    stylesheets: Sequence[Path] = (),
+    strict: bool | None = None,
+) -> Project:
+    """Load and validate a project. Raises :class:`ContentError` listing every problem.
+
+    ``stylesheets`` are added after the ones ``handouts.toml`` lists. Warnings are kept
+    in ``project.warnings``; ``strict`` (default: the ``strict`` setting) makes them errors.
+    """
     project = Project(load_settings(config, search_from=search_from))
-    problems: list[Problem] = []
+    settings = project.config.settings
+    problems = _load_stylesheets(project, stylesheets)
     problems += _load_content(project)
     problems += _load_brands(project)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
+    if settings.strict if strict is None else strict:
+        problems = [replace(p, severity="error") for p in problems]
+    if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
+    project.warnings = problems
     return project
+
+
+def _load_stylesheets(project: Project, extra: Sequence[Path]) -> list[Problem]:
+    problems = []
+    listed = [
+        (project.config.path(p), _setting_location(project.config, "stylesheets"))
+        for p in project.config.settings.stylesheets
+    ]
+    given = [(p.resolve(), Location(p)) for p in extra]
+    for path, where in listed + given:
+        if not path.is_file():
+            problems.append(Problem(where, f"stylesheet {path} not found"))
+        elif path.suffix.lower() != ".css":
+            problems.append(Problem(where, f"stylesheet {path} is not a .css file"))
+        else:
+            project.stylesheets.append(path)
+    return problems
 
 
 def _load_content(project: Project) -> list[Problem]:
@@ -206,17 +244,22 @@ def _load_brands(project: Project) -> list[Problem]:
     brands_dir = project.brands_dir
     problems: list[Problem] = []
     for name in brand_names(brands_dir):
-        brand, found = load_brand(brands_dir / name)
+        brand, found = load_brand(brands_dir / name, project.stylesheets)
         problems += found
         if brand is not None:
             project.brands[name] = brand
-    default = project.config.settings.brand
-    if default not in project.brands and not any(
-        p.location.path.parent.name == default for p in problems
-    ):
-        problems.append(
-            missing_brand(default, brands_dir, _setting_location(project.config, "brand"))
-        )
+    wanted = project.config.settings.brands
+    if ALL_BRANDS in wanted:
+        if not brand_names(brands_dir):
+            where = _setting_location(project.config, "styles")
+            problems.append(missing_brand(ALL_BRANDS, brands_dir, where))
+        return problems
+    for name in wanted:
+        if name not in project.brands and not any(
+            p.location.path.parent.name == name for p in problems
+        ):
+            where = _setting_location(project.config, "brands")
+            problems.append(missing_brand(name, brands_dir, where))
     return problems
 
 

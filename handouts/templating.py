@@ -17,7 +17,9 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateError,
     TemplateNotFound,
+    TemplateSyntaxError,
     select_autoescape,
 )
 from markupsafe import Markup, escape
@@ -64,10 +66,58 @@ def template_search_path(env: Environment) -> list[Path]:
 
 
 def render_template(env: Environment, names: list[str], context: dict[str, object]) -> str:
-    """Render the first template of ``names`` that exists (most specific first)."""
+    """Render the first template of ``names`` that exists (most specific first).
+
+    Every failure becomes a one-line :class:`BuildError` naming the template file and
+    line: a missing template lists every path searched.
+    """
     try:
         template = env.select_template(names)
     except TemplateNotFound as exc:
-        searched = ", ".join(str(p) for p in template_search_path(env))
-        raise BuildError(f"template not found: tried {', '.join(names)} in {searched}") from exc
-    return template.render(context)
+        raise BuildError(f"template not found; searched {_searched(env, names)}") from exc
+    except TemplateSyntaxError as exc:
+        raise BuildError(
+            f"{_where(exc.filename, exc.lineno)}: template error: {exc.message}"
+        ) from exc
+    try:
+        return template.render(context)
+    except TemplateNotFound as exc:
+        # An {% include %} or {% extends %} names a template that is not there.
+        line = _template_line(exc)
+        raise BuildError(
+            f"{line}: template '{exc.name}' not found; searched {_searched(env, [str(exc.name)])}"
+        ) from exc
+    except TemplateSyntaxError as exc:
+        raise BuildError(
+            f"{_where(exc.filename, exc.lineno)}: template error: {exc.message}"
+        ) from exc
+    except TemplateError as exc:
+        raise BuildError(f"{_template_line(exc)}: template error: {exc.message}") from exc
+
+
+def _searched(env: Environment, names: list[str]) -> str:
+    """Every path tried for ``names``, in search order."""
+    paths = []
+    for name in names:
+        if name.startswith("default:"):
+            paths.append(str(default_templates() / name.removeprefix("default:")))
+            continue
+        paths += [str(folder / name) for folder in template_search_path(env)]
+    return ", ".join(paths)
+
+
+def _where(filename: str | None, line: int | None) -> str:
+    return f"{filename or '<template>'}:{line}" if line else (filename or "<template>")
+
+
+def _template_line(exc: BaseException) -> str:
+    """The template file and line a render error comes from, read from the traceback
+    (Jinja2 rewrites its frames to point at template lines)."""
+    found = "<template>"
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found

@@ -11,6 +11,8 @@ from handouts.build import BuildOptions, BuildResult, build
 from handouts.project import Project, load_project
 
 REPO = Path(__file__).resolve().parent.parent
+BRANDS = ["lakeside-infusion", "maple-childrens", "northfield-neurology"]
+BRAND = "northfield-neurology"  # the brand tests read when one is enough
 CONDITIONS = [
     "guillain-barre-syndrome",
     "myasthenia-gravis",
@@ -29,7 +31,8 @@ def project() -> Project:
 
 @pytest.fixture(scope="session")
 def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """Every handout and the summary of the bundled content, rendered for real."""
+    """Every handout and summary of the bundled content, for every bundled brand,
+    rendered for real: each brand's fonts and header must still fit two pages."""
     out = tmp_path_factory.mktemp("output")
     result = build(project, BuildOptions(output=out))
     assert not result.failed, [o.error for o in result.failed]

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from handouts.cli import cli
-from tests.conftest import CONDITIONS, REPO
+from tests.conftest import BRAND, BRANDS, CONDITIONS, REPO
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -19,7 +19,7 @@ def _invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["list"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["list"], ["brands"], ["init"]])
 def test_help_everywhere(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
@@ -43,35 +43,46 @@ def test_list_shows_conditions_brands_and_languages() -> None:
     assert code == 0
     for condition in CONDITIONS:
         assert condition in output
-    assert "example" in output
-    assert "(default)" in output
+    for brand in BRANDS:
+        assert f"{brand} " in output
+    assert "(built by default)" in output
     assert "en (built by default)" in output
 
 
 def test_build_one_condition_writes_only_that_handout(tmp_path: Path) -> None:
-    code, output = _invoke("build", "--condition", "cidp", "--out", str(tmp_path))
+    code, output = _invoke("build", "--condition", "cidp", "--brand", BRAND, "--out", str(tmp_path))
     assert code == 0, output
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf"))
-    assert written == ["example/en/handout-cidp.pdf"]
+    assert written == [f"{BRAND}/en/handout-cidp.pdf"]
     assert "1 file written" in output
 
 
 def test_build_a4(tmp_path: Path) -> None:
-    code, output = _invoke("build", "--condition", "cidp", "--paper", "a4", "--out", str(tmp_path))
+    code, output = _invoke(
+        "build", "--condition", "cidp", "--brand", BRAND, "--paper", "a4", "--out", str(tmp_path)
+    )
     assert code == 0, output
-    page = PdfReader(tmp_path / "example/en/handout-cidp.pdf").pages[0]
+    page = PdfReader(tmp_path / f"{BRAND}/en/handout-cidp.pdf").pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
 
 def test_html_format_writes_the_html_and_its_assets(tmp_path: Path) -> None:
     code, output = _invoke(
-        "build", "--condition", "kawasaki-disease", "--format", "html", "--out", str(tmp_path)
+        "build",
+        "--condition",
+        "kawasaki-disease",
+        "--brand",
+        BRAND,
+        "--format",
+        "html",
+        "--out",
+        str(tmp_path),
     )
     assert code == 0, output
-    html = (tmp_path / "example/en/handout-kawasaki-disease.html").read_text("utf-8")
+    html = (tmp_path / f"{BRAND}/en/handout-kawasaki-disease.html").read_text("utf-8")
     assert '<html lang="en">' in html
     assert 'href="assets/handout.css"' in html
-    assets = tmp_path / "example/en/assets"
+    assets = tmp_path / f"{BRAND}/en/assets"
     for name in ("fonts.css", "base.css", "handout.css", "brand.css", "logo.svg"):
         assert (assets / name).is_file(), name
     assert "file://" not in html  # previewable anywhere: no absolute paths

@@ -12,13 +12,13 @@ from pypdf.generic import DictionaryObject
 
 from handouts.build import BuildResult
 from handouts.project import Project
-from tests.conftest import CONDITIONS
+from tests.conftest import BRAND, BRANDS, CONDITIONS
 
-PHONE = "(555) 555-0147"
+PHONE = "(555) 555-0142"  # Northfield's
 
 
-def _pdf(built: BuildResult, name: str) -> PdfReader:
-    return PdfReader(built.output_dir / "example" / "en" / name)
+def _pdf(built: BuildResult, name: str, brand: str = BRAND) -> PdfReader:
+    return PdfReader(built.output_dir / brand / "en" / name)
 
 
 def _text(reader: PdfReader) -> str:
@@ -26,16 +26,19 @@ def _text(reader: PdfReader) -> str:
     return " ".join("\n".join(page.extract_text() for page in reader.pages).split())
 
 
+@pytest.mark.parametrize("brand", BRANDS)
 @pytest.mark.parametrize("condition", CONDITIONS)
 def test_handout_fits_front_and_back_and_names_condition_and_clinic(
-    built: BuildResult, project: Project, condition: str
+    built: BuildResult, project: Project, condition: str, brand: str
 ) -> None:
-    reader = _pdf(built, f"handout-{condition}.pdf")
+    reader = _pdf(built, f"handout-{condition}.pdf", brand)
     assert 1 <= len(reader.pages) <= 2
     text = _text(reader)
     # Titles use sentence case ("IVIG for myasthenia gravis"): compare without case.
     assert project.conditions[("en", condition)].name.casefold() in text.casefold()
-    assert PHONE in text
+    clinic = project.brands[brand].clinic
+    assert clinic.name in text
+    assert clinic.phone in text
     assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
 
 
@@ -54,10 +57,11 @@ def test_handout_pages_are_us_letter(built: BuildResult) -> None:
     assert (round(width), round(height)) == (612, 792)
 
 
+@pytest.mark.parametrize("brand", BRANDS)
 def test_summary_is_one_landscape_page_naming_all_seven(
-    built: BuildResult, project: Project
+    built: BuildResult, project: Project, brand: str
 ) -> None:
-    reader = _pdf(built, "clinician-summary.pdf")
+    reader = _pdf(built, "clinician-summary.pdf", brand)
     assert len(reader.pages) == 1
     page = reader.pages[0]
     assert float(page.mediabox.width) > float(page.mediabox.height)
@@ -77,17 +81,34 @@ def _fonts(reader: PdfReader) -> list[DictionaryObject]:
     return fonts
 
 
+# Each brand's pairing, as PDF base font names: headings and body.
+BRAND_FONTS = {
+    "northfield-neurology": {"Source-Serif-4", "Source-Sans-3"},
+    "maple-childrens": {"Nunito", "Atkinson-Hyperlegible"},
+    "lakeside-infusion": {"Public-Sans", "Atkinson-Hyperlegible"},
+}
+
+
+@pytest.mark.parametrize("brand", BRANDS)
 @pytest.mark.parametrize("name", ["handout-cidp.pdf", "clinician-summary.pdf"])
-def test_every_font_is_embedded_with_unicode_map(built: BuildResult, name: str) -> None:
-    fonts = _fonts(_pdf(built, name))
+def test_every_font_is_embedded_with_unicode_map(built: BuildResult, name: str, brand: str) -> None:
+    fonts = _fonts(_pdf(built, name, brand))
     assert fonts
+    families = set()
     for font in fonts:
         assert "/ToUnicode" in font, font.get("/BaseFont")
         descendants = font.get("/DescendantFonts")
         descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
         descriptor = descriptor.get_object()
         assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-        assert "Atkinson-Hyperlegible" in str(font["/BaseFont"])
+        base = str(font["/BaseFont"]).split("+", 1)[-1]
+        families |= {family for family in BRAND_FONTS[brand] if base.startswith(family)}
+    # Only the brand's two families, both used: no fallback to a system font.
+    for font in fonts:
+        base = str(font["/BaseFont"]).split("+", 1)[-1]
+        assert any(base.startswith(family) for family in BRAND_FONTS[brand]), base
+    if name.startswith("handout"):
+        assert families == BRAND_FONTS[brand]
 
 
 def test_metadata_title_author_subject_keywords_language(built: BuildResult) -> None:
@@ -95,7 +116,7 @@ def test_metadata_title_author_subject_keywords_language(built: BuildResult) -> 
     meta = reader.metadata
     assert meta is not None
     assert meta.title == "IVIG for Guillain-Barré syndrome (GBS)"
-    assert meta.author == "Example Health Neurology & Infusion Clinic"
+    assert meta.author == "Northfield University Hospital"
     assert "Guillain-Barré syndrome" in (meta.subject or "")
     assert "IVIG" in str(meta.get("/Keywords"))
     catalog = reader.trailer["/Root"]
@@ -112,15 +133,16 @@ def test_pdf_dates_come_from_the_content_not_the_clock(built: BuildResult) -> No
 def test_manifest_records_every_file_with_hash_and_pages(built: BuildResult) -> None:
     manifest = json.loads((built.output_dir / "manifest.json").read_text())
     entries = {entry["path"]: entry for entry in manifest["files"]}
-    expected = {f"example/en/handout-{c}.pdf" for c in CONDITIONS}
-    expected.add("example/en/clinician-summary.pdf")
+    expected = {f"{b}/en/handout-{c}.pdf" for b in BRANDS for c in CONDITIONS}
+    expected |= {f"{b}/en/clinician-summary.pdf" for b in BRANDS}
     assert set(entries) == expected
     for path, entry in entries.items():
         data = (built.output_dir / path).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["pages"] == len(PdfReader(built.output_dir / path).pages)
         assert any(name.startswith("conditions/") for name in entry["inputs"])
-        assert "styles/brands/example/brand.toml" in entry["inputs"]
+        assert f"styles/brands/{entry['brand']}/brand.toml" in entry["inputs"]
+        assert f"styles/brands/{entry['brand']}/brand.css" in entry["inputs"]
 
 
 def test_no_partial_files_left_behind(built: BuildResult) -> None:

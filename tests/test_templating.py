@@ -8,8 +8,10 @@ import pytest
 from jinja2 import UndefinedError
 
 from handouts.context import cite_label, cite_numbers, handout_context
+from handouts.errors import BuildError
 from handouts.project import Project
 from handouts.templating import inline, make_environment, render_template
+from tests.conftest import BRAND
 
 
 @pytest.mark.parametrize(
@@ -29,7 +31,7 @@ def test_inline_escapes_everything_but_bold(text: str, expected: str) -> None:
 def test_content_fields_render_as_text(project: Project) -> None:
     condition = project.conditions[("en", "cidp")]
     hostile = condition.model_copy(update={"purpose": "{{ 7*7 }} <script>x</script>"})
-    brand = project.brands["example"]
+    brand = project.brands[BRAND]
     env = make_environment(None)
     html = render_template(env, ["handout.html.j2"], handout_context(hostile, brand, Path.as_uri))
     assert "{{ 7*7 }} &lt;script&gt;x&lt;/script&gt;" in html
@@ -38,8 +40,9 @@ def test_content_fields_render_as_text(project: Project) -> None:
 
 def test_missing_template_value_is_an_error_not_blank(project: Project) -> None:
     env = make_environment(None)
-    with pytest.raises(UndefinedError):
+    with pytest.raises(BuildError, match=r"base\.html\.j2:2: template error: .*'lang'") as caught:
         render_template(env, ["handout.html.j2"], {"doc": {}})
+    assert isinstance(caught.value.__cause__, UndefinedError)
 
 
 def test_citations_are_numbered_in_reading_order_and_ranges_compressed() -> None:

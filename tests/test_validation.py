@@ -92,8 +92,8 @@ def test_every_problem_is_reported_not_just_the_first(project_copy: Path) -> Non
 
 
 def test_bad_phone_in_brand_is_located(project_copy: Path) -> None:
-    brand = project_copy / "styles/brands/example/brand.toml"
-    _edit(brand, 'phone = "(555) 555-0147"', 'phone = "call us"')
+    brand = project_copy / "styles/brands/northfield-neurology/brand.toml"
+    _edit(brand, 'phone = "(555) 555-0142"', 'phone = "call us"')
     code, output = _run(project_copy, "validate")
     assert code == 1
     assert f"brand.toml:{_line_of(brand, 'call us')}" in output
@@ -101,7 +101,7 @@ def test_bad_phone_in_brand_is_located(project_copy: Path) -> None:
 
 
 def test_logo_outside_brand_folder_is_refused(project_copy: Path) -> None:
-    brand = project_copy / "styles/brands/example/brand.toml"
+    brand = project_copy / "styles/brands/northfield-neurology/brand.toml"
     _edit(brand, 'logo = "logo.svg"', 'logo = "../../../conditions/_sources.yaml"')
     code, output = _run(project_copy, "validate")
     assert code == 1
@@ -109,7 +109,7 @@ def test_logo_outside_brand_folder_is_refused(project_copy: Path) -> None:
 
 
 def test_missing_default_brand(project_copy: Path) -> None:
-    _edit(project_copy / "handouts.toml", 'brand = "example"', 'brand = "nope"')
+    _edit(project_copy / "handouts.toml", 'brands = ["all"]', 'brands = ["nope"]')
     code, output = _run(project_copy, "validate")
     assert code == 1
     assert "handouts.toml:" in output
@@ -125,4 +125,4 @@ def test_handout_over_two_pages_fails_and_is_not_written(project_copy: Path) -> 
     code, output = _run(project_copy, "build", "--condition", "guillain-barre-syndrome")
     assert code == 1
     assert "more than the 2 allowed" in output
-    assert not (project_copy / "output/example/en/handout-guillain-barre-syndrome.pdf").exists()
+    assert not list((project_copy / "output").rglob("handout-guillain-barre-syndrome.pdf"))
