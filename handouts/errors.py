@@ -26,7 +26,7 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
-        text = _display_path(self.path)
+        text = display_path(self.path)
         if self.line:
             text += f":{self.line}"
             if self.column:
@@ -79,7 +79,7 @@ class BuildError(HandoutsError):
     """A document could not be rendered or written."""
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Paths below the working directory print relative, the way editors link them."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

@@ -25,7 +25,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from handouts.defaults import default_templates
-from handouts.errors import BuildError
+from handouts.errors import BuildError, display_path
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -107,7 +107,8 @@ def _searched(env: Environment, names: list[str]) -> str:
 
 
 def _where(filename: str | None, line: int | None) -> str:
-    return f"{filename or '<template>'}:{line}" if line else (filename or "<template>")
+    shown = display_path(Path(filename)) if filename else "<template>"
+    return f"{shown}:{line}" if line else shown
 
 
 def _template_line(exc: BaseException) -> str:
@@ -118,6 +119,6 @@ def _template_line(exc: BaseException) -> str:
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            found = f"{filename}:{tb.tb_lineno}"
+            found = _where(filename, tb.tb_lineno)
         tb = tb.tb_next
     return found

@@ -5,31 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from handouts.cli import cli
 from handouts.errors import ContentError
 from handouts.project import load_project
+from tests.helpers import edit as _edit
+from tests.helpers import line_of as _line_of
+from tests.helpers import run as _run
 
 GBS = "conditions/guillain-barre-syndrome.en.yaml"
-
-
-def _run(project: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--config", str(project / "handouts.toml"), *args])
-    return result.exit_code, result.output
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text, f"test setup: {old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), "utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def test_malformed_yaml_names_file_and_line_and_writes_nothing(project_copy: Path) -> None:
