@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build setup test lint format lock bench clean
+.PHONY: all build setup test lint format lock bench clean docs-images
 
 all: build
 
@@ -43,6 +43,10 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes \
 	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	  --no-header --output-file requirements.lock
+
+# Re-render the page images the README shows (docs/*.png).
+docs-images: setup
+	$(BIN)/python scripts/docs_images.py
 
 clean:
 	rm -rf output $(VENV)

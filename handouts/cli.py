@@ -174,10 +174,12 @@ def validate_command(ctx: click.Context, strict: bool | None) -> None:
     """Check all content, brands and configuration without rendering."""
     project = _project(ctx, strict=strict)
     conditions = len(project.conditions)
+    warnings = len(project.warnings)
     click.echo(
         f"ok: {conditions} condition file{'s' if conditions != 1 else ''}, "
         f"{len(project.treatments)} shared text file(s), {len(project.sources)} sources, "
         f"{len(project.brands)} brand(s)"
+        + (f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
     )
 
 

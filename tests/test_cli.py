@@ -107,3 +107,9 @@ def test_python_m_handouts_runs() -> None:
     )
     assert done.returncode == 0
     assert "handouts" in done.stdout
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    for name in cli.commands:
+        assert f"handouts {name}" in readme, name

@@ -1,0 +1,48 @@
+"""Refresh the page images the README shows: ``make docs-images``.
+
+Builds the bundled project into a temporary folder and renders chosen pages to PNG
+with pypdfium2, at a size that reads on GitHub without bloating the repository.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from handouts.build import BuildOptions, build
+from handouts.project import load_project
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+SCALE = 1.1  # 72 dpi x 1.1: a Letter page is 673 x 871 pixels
+# (image name, brand, document, page index)
+PAGES = [
+    ("brand-northfield-neurology.png", "northfield-neurology", "handout-myasthenia-gravis", 0),
+    ("brand-maple-childrens.png", "maple-childrens", "handout-kawasaki-disease", 0),
+    ("brand-lakeside-infusion.png", "lakeside-infusion", "handout-cidp", 0),
+    ("handout-kawasaki-page2.png", "maple-childrens", "handout-kawasaki-disease", 1),
+    ("clinician-summary.png", "northfield-neurology", "clinician-summary", 0),
+]
+
+
+def main() -> int:
+    project = load_project(REPO / "handouts.toml")
+    with tempfile.TemporaryDirectory() as tmp:
+        result = build(project, BuildOptions(output=Path(tmp)))
+        if result.failed:
+            for outcome in result.failed:
+                print(f"{outcome.job.output}: {outcome.error}", file=sys.stderr)
+            return 1
+        for image, brand, document, index in PAGES:
+            pdf = pdfium.PdfDocument(Path(tmp) / brand / "en" / f"{document}.pdf")
+            pdf[index].render(scale=SCALE).to_pil().save(DOCS / image, optimize=True)
+            pdf.close()
+            print(f"wrote docs/{image}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
