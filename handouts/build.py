@@ -1,58 +1,36 @@
-"""Planning and running a build: which documents, rendered how, written where.
+"""Running a build: each planned document rendered, fitted to its pages, written.
 
-``plan`` turns a project and options into jobs; ``build`` renders each job, writes it
-atomically and records it in the manifest. A failing document is reported and the
-others are still written.
+``plan`` (plan.py) turns a project and options into jobs; ``build`` renders each job,
+fits it to its page budget (fit.py), writes it atomically and records it in the
+manifest. A failing document is reported and the others are still written.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from jinja2 import Environment
 
 from handouts import __version__
-from handouts.brand import ALL_BRANDS, Brand
-from handouts.config import Paper
+from handouts.brand import Brand
 from handouts.context import handout_context, summary_context
 from handouts.defaults import default_styles, defaults_dir
-from handouts.errors import BuildError, ContentError, Location, Problem
+from handouts.errors import BuildError
+from handouts.fit import fit_handout, fit_summary
 from handouts.fonts import font_dirs, font_face_css, font_files
 from handouts.manifest import Entry, Manifest
 from handouts.output import sha256_bytes, sha256_file, write_atomic
+from handouts.plan import BuildOptions, Job, Settings, plan
 from handouts.project import Project
 from handouts.render import Renderer, Stylesheet
 from handouts.templating import make_environment, render_template, template_search_path
 
-Format = Literal["pdf", "html"]
-Kind = Literal["handout", "summary"]
-ALL = ALL_BRANDS  # "all" selects every brand, language or condition
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What to build. Empty selections mean the project's defaults."""
-
-    conditions: tuple[str, ...] = ()
-    brands: tuple[str, ...] = ()  # ("all",) for every brand
-    languages: tuple[str, ...] = ()  # ("all",) for every language with content
-    output: Path | None = None
-    format: Format = "pdf"
-    paper: Paper | None = None
-
-
-@dataclass(frozen=True)
-class Job:
-    kind: Kind
-    brand: str
-    lang: str
-    condition: str | None
-    output: str  # relative to the output folder
+__all__ = ["BuildOptions", "BuildResult", "Job", "Outcome", "build", "plan"]
 
 
 @dataclass
@@ -62,6 +40,7 @@ class Outcome:
     pages: int | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    fit: str = ""  # how it was fitted when that took more than the defaults
 
 
 @dataclass
@@ -77,49 +56,6 @@ class BuildResult:
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.error is not None]
-
-
-def _select(
-    requested: Sequence[str],
-    available: Sequence[str],
-    default: Sequence[str],
-    what: str,
-    project: Project,
-) -> list[str]:
-    if not requested:
-        return list(default)
-    if ALL in requested:
-        return list(available)
-    unknown = [name for name in requested if name not in available]
-    if unknown:
-        where = Location(project.config.config_path or project.root)
-        known = ", ".join(available) or "none"
-        raise ContentError(
-            [Problem(where, f"unknown {what} '{name}' (known: {known})") for name in unknown]
-        )
-    return list(dict.fromkeys(requested))
-
-
-def plan(project: Project, options: BuildOptions) -> list[Job]:
-    settings = project.config.settings
-    brands = _select(
-        options.brands, sorted(project.brands), project.default_brands(), "brand", project
-    )
-    langs = _select(options.languages, project.languages(), settings.languages, "language", project)
-    ext = options.format
-    jobs: list[Job] = []
-    for brand in brands:
-        for lang in langs:
-            available = project.condition_ids(lang)
-            chosen = _select(options.conditions, available, available, "condition", project)
-            for cid in chosen:
-                jobs.append(Job("handout", brand, lang, cid, f"{brand}/{lang}/handout-{cid}.{ext}"))
-            # The summary compares every condition: built when none is singled out.
-            if not options.conditions and available:
-                jobs.append(
-                    Job("summary", brand, lang, None, f"{brand}/{lang}/clinician-summary.{ext}")
-                )
-    return jobs
 
 
 class _Assets:
@@ -146,16 +82,22 @@ class _Assets:
         return font_face_css(lambda p: self.url(p).removeprefix("assets/"))
 
 
-def _stylesheets(kind: Kind, brand: Brand, paper: Paper, extra: list[Path]) -> list[Stylesheet]:
-    """The cascade, last wins: defaults, paper size, the brand, then the project's own
+def _stylesheets(job: Job, brand: Brand, build: Settings, extra: list[Path]) -> list[Stylesheet]:
+    """The cascade, last wins: defaults, paper size, the brand, the edition (large print
+    must win over a brand's sizes), print-shop page marks, then the project's own
     stylesheets (``--stylesheet``), the way WeasyPrint's ``-s`` adds to a document."""
     styles = default_styles()
+    kind = job.kind
     sheets = [Stylesheet(styles / "base.css"), Stylesheet(styles / f"{kind}.css")]
-    if paper == "a4":
+    if build.paper == "a4":
         size = "A4 landscape" if kind == "summary" else "A4"
         sheets.append(Stylesheet(text=f"@page {{ size: {size}; }}", name=f"paper-{kind}-a4"))
     if brand.stylesheet:
         sheets.append(Stylesheet(brand.stylesheet))
+    if job.edition == "large-print":
+        sheets.append(Stylesheet(styles / "large-print.css"))
+    if build.print_shop:
+        sheets.append(Stylesheet(styles / "print-shop.css"))
     sheets += [Stylesheet(path) for path in extra]
     return sheets
 
@@ -209,11 +151,12 @@ def _input_name(project: Project, path: Path) -> str:
     return f"font:{path.name}" if path.suffix in {".ttf", ".otf"} else str(path)
 
 
-def _hash_inputs(inputs: dict[str, str], job: Job, options: BuildOptions) -> str:
+def _hash_inputs(inputs: dict[str, str], job: Job, options: BuildOptions, build: Settings) -> str:
     digest = hashlib.sha256()
     for name in sorted(inputs):
         digest.update(f"{name}\0{inputs[name]}\n".encode())
-    digest.update(f"{job.kind}\0{job.brand}\0{job.lang}\0{options.format}".encode())
+    fields = (job.kind, job.brand, job.lang, job.edition, options.format, build.pdf_variant)
+    digest.update("\0".join(fields).encode())
     return digest.hexdigest()
 
 
@@ -226,8 +169,7 @@ def build(
 ) -> BuildResult:
     """Build the planned documents; report each as it finishes through ``on_done``."""
     options = options or BuildOptions()
-    settings = project.config.settings
-    paper = options.paper or settings.paper
+    settings = Settings.of(project, options)
     output_dir = (options.output or project.config.output_dir).resolve()
     jobs = plan(project, options)
     if on_start:
@@ -244,7 +186,16 @@ def build(
 
     for job in jobs:
         outcome = _run(
-            project, job, options, paper, env, renderer, output_dir, shared_files, hashes, manifest
+            project,
+            job,
+            options,
+            settings,
+            env,
+            renderer,
+            output_dir,
+            shared_files,
+            hashes,
+            manifest,
         )
         outcomes.append(outcome)
         if on_done:
@@ -259,7 +210,7 @@ def _run(
     project: Project,
     job: Job,
     options: BuildOptions,
-    paper: Paper,
+    settings: Settings,
     env: Environment,
     renderer: Renderer,
     output_dir: Path,
@@ -270,7 +221,7 @@ def _run(
     brand = project.brands[job.brand]
     target = output_dir / job.output
     assets = _Assets(target.parent if options.format == "html" else None)
-    sheets = _stylesheets(job.kind, brand, paper, project.stylesheets)
+    sheets = _stylesheets(job, brand, settings, project.stylesheets)
     links: list[str] = []
     if options.format == "html":
         links = [assets.url(s.path) for s in sheets if s.path]
@@ -287,7 +238,7 @@ def _run(
         if job.kind == "handout":
             assert job.condition is not None
             condition = project.conditions[(job.lang, job.condition)]
-            context = handout_context(condition, brand, assets.url, links)
+            context = handout_context(condition, brand, assets.url, links, job.edition)
             names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
         else:
             conditions = [
@@ -301,23 +252,30 @@ def _run(
         return Outcome(job, error=exc.message)
 
     inputs = _inputs_of(project, job, sheets, shared_files, hashes)
+    fitted = ""
+    warnings: list[str] = []
+    pages: int | None = None
     if options.format == "html":
-        data, pages, warnings = html.encode("utf-8"), None, []
+        data = html.encode("utf-8")
     else:
+        variant = settings.pdf_variant
         try:
-            rendered = renderer.render(html, project.root, sheets)
+            if job.kind == "handout":
+                limit = project.config.settings.max_handout_pages
+                if job.edition == "large-print":
+                    limit = project.config.settings.max_large_print_pages
+                fit = fit_handout(renderer, html, project.root, sheets, limit, warnings, variant)
+            else:
+                fit = fit_summary(renderer, html, project.root, sheets, warnings, variant)
+            pages = len(fit.document.pages)
+            if not fit.fits:
+                return Outcome(
+                    job, pages=pages, error=f"{fit.problem}; nothing was written", warnings=warnings
+                )
+            data = renderer.write(fit.document, _epoch(context), warnings, variant)
         except Exception as exc:  # WeasyPrint raises many types; the batch goes on
             return Outcome(job, error=f"{type(exc).__name__}: {exc}")
-        data, pages, warnings = rendered.pdf, rendered.pages, rendered.warnings
-        limit = project.config.settings.max_handout_pages if job.kind == "handout" else 1
-        if pages > limit:
-            return Outcome(
-                job,
-                pages=pages,
-                error=f"{pages} pages, more than the {limit} allowed; shorten the content "
-                f"of {job.condition or 'the summary table'} (nothing was written)",
-                warnings=warnings,
-            )
+        fitted = fit.step
     write_atomic(target, data)
     manifest.record(
         Entry(
@@ -328,10 +286,18 @@ def _run(
             format=options.format,
             condition=job.condition,
             inputs=inputs,
-            inputs_hash=_hash_inputs(inputs, job, options),
+            inputs_hash=_hash_inputs(inputs, job, options, settings),
             sha256=sha256_bytes(data),
             bytes=len(data),
             pages=pages,
         )
     )
-    return Outcome(job, path=target, pages=pages, warnings=warnings)
+    return Outcome(job, path=target, pages=pages, warnings=warnings, fit=fitted)
+
+
+def _epoch(context: dict[str, object]) -> int:
+    """The document's date as seconds: what fonts embedded in it are stamped with."""
+    doc = context["doc"]
+    assert isinstance(doc, dict)
+    stamp = dt.datetime.fromisoformat(str(doc["date"]).replace("Z", "+00:00"))
+    return int(stamp.timestamp())

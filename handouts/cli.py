@@ -12,6 +12,7 @@ import click
 from handouts import __version__
 from handouts.brand import brand_rows
 from handouts.build import BuildOptions, BuildResult, build
+from handouts.config import PDF_VARIANTS
 from handouts.errors import HandoutsError
 from handouts.progress import Progress
 from handouts.project import Project, load_project
@@ -124,6 +125,30 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
     default=None,
     help="Paper size (default from handouts.toml, normally letter).",
 )
+@click.option(
+    "--edition",
+    "editions",
+    multiple=True,
+    type=click.Choice(["standard", "large-print", "all"]),
+    help="Edition to build (repeatable; default from handouts.toml, normally standard).",
+)
+@click.option(
+    "--large-print",
+    is_flag=True,
+    help="Build the large-print edition: body 18 pt, one column, at most 4 pages "
+    "(same as --edition large-print).",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=None,
+    help="PDF variant, always tagged: pdf/ua-1 (default), PDF/A for archives, pdf/x-3.",
+)
+@click.option(
+    "--print-shop/--no-print-shop",
+    default=None,
+    help="3 mm bleed, crop marks and PDF/X-3, into a print-shop/ folder.",
+)
 @_strict
 @click.pass_context
 def build_command(
@@ -135,17 +160,26 @@ def build_command(
     output: Path | None,
     fmt: str,
     paper: str | None,
+    editions: tuple[str, ...],
+    large_print: bool,
+    pdf_variant: str | None,
+    print_shop: bool | None,
     strict: bool | None,
 ) -> None:
     """Render handouts and the clinician summary into the output folder."""
     project = _project(ctx, stylesheets=stylesheets, strict=strict)
+    if large_print:
+        editions = (*editions, "large-print")
     options = BuildOptions(
         conditions=conditions,
         brands=brands,
         languages=languages,
+        editions=editions,
         output=output,
         format=fmt,  # type: ignore[arg-type]
         paper=paper,  # type: ignore[arg-type]
+        pdf_variant=pdf_variant,
+        print_shop=print_shop,
     )
     with Progress() as progress:
         result = build(project, options, on_start=progress.start, on_done=progress.done)

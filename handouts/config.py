@@ -17,6 +17,21 @@ from handouts.sources import InputError, load_toml, validate
 
 CONFIG_NAME = "handouts.toml"
 Paper = Literal["letter", "a4"]
+Edition = Literal["standard", "large-print"]
+# Every variant keeps the tag tree: PDF/UA-1 is the default; the PDF/A ones are for
+# archives and PDF/X-3 for print shops (X-1a needs CMYK, and X-4 writes a random
+# document id, which would break byte-identical rebuilds).
+PDF_VARIANTS = (
+    "pdf/ua-1",
+    "pdf/ua-2",
+    "pdf/a-2a",
+    "pdf/a-3a",
+    "pdf/a-2u",
+    "pdf/a-3u",
+    "pdf/a-2b",
+    "pdf/a-3b",
+    "pdf/x-3",
+)
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 
 
@@ -41,7 +56,22 @@ class Settings(BaseModel):
     strict: bool = Field(False, description="Treat warnings (contrast, fonts) as errors.")
     languages: list[str] = Field(["en"], min_length=1, description="Languages to build.")
     paper: Paper = Field("letter", description="Page size of handouts: letter or a4.")
+    editions: list[Edition] = Field(
+        ["standard"], min_length=1, description="Editions built: standard, large-print."
+    )
     max_handout_pages: int = Field(2, ge=1, le=8, description="Longest a handout may be.")
+    max_large_print_pages: int = Field(
+        4, ge=1, le=12, description="Longest a large-print handout may be."
+    )
+    pdf_variant: str = Field("pdf/ua-1", description="PDF variant: pdf/ua-1, pdf/a-3a, ...")
+    print_shop: bool = Field(False, description="3 mm bleed, crop marks and PDF/X-3.")
+
+    @field_validator("pdf_variant")
+    @classmethod
+    def _variant(cls, value: str) -> str:
+        if value not in PDF_VARIANTS:
+            raise ValueError(f"'{value}' is not one of {', '.join(PDF_VARIANTS)}")
+        return value
 
     @field_validator("languages")
     @classmethod

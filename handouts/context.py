@@ -16,6 +16,7 @@ from typing import Any
 from handouts import __version__
 from handouts.brand import Brand
 from handouts.content import Condition, Review, TreatmentFile
+from handouts.graphics import qr_code, short_label
 from handouts.project import Project
 
 AssetUrl = Callable[[Path], str]
@@ -86,9 +87,16 @@ def _doc(
 
 
 def handout_context(
-    condition: Condition, brand: Brand, asset_url: AssetUrl, links: list[str] | None = None
+    condition: Condition,
+    brand: Brand,
+    asset_url: AssetUrl,
+    links: list[str] | None = None,
+    edition: str = "standard",
 ) -> dict[str, Any]:
     c = condition
+    url = brand.clinic.handout_url(c.id, c.lang, brand.name)
+    # No online address, no QR code: the printed page is complete on its own.
+    qr = qr_code(url, f"QR code: this handout online at {short_label(url)}") if url else None
     steps = [
         {"heading": "Before your infusion", "items": c.sections.before},
         {"heading": "During your infusion", "items": c.sections.during},
@@ -115,6 +123,9 @@ def handout_context(
         "clinic": brand.clinic,
         "logo_url": asset_url(brand.logo_path),
         "status": status_line([c.review, c.treatment_review]),
+        "qr": qr,
+        "edition": edition,
+        "brand_name": brand.name,
     }
 
 

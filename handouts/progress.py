@@ -58,7 +58,13 @@ class Progress:
                 if outcome.pages
                 else ""
             )
-            click.echo(f"wrote {outcome.job.output}{pages}", err=True)
+            fit = f", {outcome.fit}" if outcome.fit else ""
+            click.echo(
+                f"wrote {outcome.job.output}{pages[:-1]}{fit})"
+                if pages
+                else f"wrote {outcome.job.output}",
+                err=True,
+            )
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -6,19 +6,25 @@ than the layout; Kozea/WeasyPrint#618).
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
+from handouts.config import PDF_VARIANTS as PDF_VARIANTS
 from handouts.fetcher import SafeFetcher
 from handouts.fonts import font_face_css
 
-# Tagged PDF (PDF/UA structure) for screen readers; fonts subset, never the full file.
-PDF_OPTIONS: dict[str, object] = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+DEFAULT_VARIANT = "pdf/ua-1"
+
+
+def pdf_options(variant: str = DEFAULT_VARIANT) -> dict[str, object]:
+    """WeasyPrint options: tagged for screen readers, in the given PDF variant."""
+    return {"pdf_tags": True, "pdf_variant": variant}
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,53 @@ class Renderer:
             self._css[sheet.key] = found
         return found
 
-    def render(self, html: str, base_url: Path, sheets: Sequence[Stylesheet]) -> Rendered:
-        with _weasyprint_warnings() as warnings:
+    def layout(
+        self,
+        html: str,
+        base_url: Path,
+        sheets: Sequence[Stylesheet],
+        warnings: list[str],
+        variant: str = DEFAULT_VARIANT,
+    ) -> Document:
+        """Lay the document out into pages, without writing the PDF yet."""
+        with _weasyprint_warnings() as found:
             stylesheets = [self.stylesheet(s) for s in (self._fonts, *sheets)]
             document = HTML(
                 string=html, base_url=base_url.as_uri() + "/", url_fetcher=self.fetcher
-            ).render(font_config=self.font_config, stylesheets=stylesheets, **PDF_OPTIONS)
-            pdf = document.write_pdf(**PDF_OPTIONS)
-        return Rendered(pdf=pdf, pages=len(document.pages), warnings=list(warnings))
+            ).render(font_config=self.font_config, stylesheets=stylesheets, **pdf_options(variant))
+        warnings += found
+        return document
+
+    def write(
+        self, document: Document, epoch: int, warnings: list[str], variant: str = DEFAULT_VARIANT
+    ) -> bytes:
+        """The PDF bytes of a laid-out document; the same inputs give the same bytes.
+
+        WeasyPrint turns variable fonts into static ones with fontTools, which stamps
+        each font's ``modified`` date with the current time unless SOURCE_DATE_EPOCH is
+        set; it is set here, for the write only, to the document's own date.
+        """
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = previous or str(epoch)
+        try:
+            with _weasyprint_warnings() as found:
+                pdf: bytes = document.write_pdf(**pdf_options(variant))
+        finally:
+            if previous is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+        warnings += found
+        return pdf
+
+    def render(
+        self,
+        html: str,
+        base_url: Path,
+        sheets: Sequence[Stylesheet],
+        *,
+        epoch: int = 0,
+        variant: str = DEFAULT_VARIANT,
+    ) -> Rendered:
+        warnings: list[str] = []
+        document = self.layout(html, base_url, sheets, warnings, variant)
+        pdf = self.write(document, epoch, warnings, variant)
+        return Rendered(pdf=pdf, pages=len(document.pages), warnings=warnings)

@@ -1,0 +1,57 @@
+"""Vector graphics drawn with ReportLab and inlined in the HTML as SVG.
+
+The QR code on a handout points at the online copy of that handout. ReportLab's QR
+widget draws it as vector shapes, so it prints sharp at any size and adds no image
+file; the SVG's ``<title>`` becomes the figure's alternative text in the tagged PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+from reportlab.graphics import renderSVG
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+
+# Medium error correction survives a crease or a smudge on a printed page.
+QR_LEVEL = "M"
+_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
+_PLACEHOLDERS = re.compile(r"\s*<title>\.\.\.</title>\s*<desc>\.\.\.</desc>")
+_STYLE = re.compile(r'style="([^"]*)"')
+
+
+def _attributes(match: re.Match[str]) -> str:
+    """``style="fill: x; stroke: none"`` as presentation attributes: inline SVG in HTML
+    gets its ``style`` read by the HTML stylesheet engine, which knows no SVG properties
+    and warns about each one. The clip path only repeats the drawing's own bounds."""
+    pairs = (part.split(":", 1) for part in match[1].split(";") if ":" in part)
+    kept = [(k.strip(), v.strip()) for k, v in pairs if k.strip() != "clip-path"]
+    return " ".join(f'{key}="{value}"' for key, value in kept)
+
+
+@dataclass(frozen=True)
+class QrCode:
+    url: str
+    label: str  # the address as printed beside the code: no scheme
+    svg: Markup
+
+
+def short_label(url: str) -> str:
+    return re.sub(r"^https?://", "", url).rstrip("/")
+
+
+def qr_code(url: str, alt: str) -> QrCode:
+    """A QR code for ``url`` as inline SVG, with ``alt`` as its accessible name."""
+    widget = QrCodeWidget(url, barLevel=QR_LEVEL)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(x1 - x0, y1 - y0)
+    drawing.add(widget)
+    svg = renderSVG.drawToString(drawing)
+    svg = _PROLOGUE.sub("", svg, count=1)  # XML declaration and DOCTYPE: not in HTML
+    svg = _PLACEHOLDERS.sub(f"<title>{escape(alt)}</title>", svg, count=1)
+    svg = _STYLE.sub(_attributes, svg)
+    svg = svg.replace("<svg ", '<svg class="qr-code" role="img" ', 1)
+    return QrCode(url=url, label=short_label(url), svg=Markup(svg))

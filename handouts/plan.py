@@ -1,0 +1,131 @@
+"""What a build makes: options in, a list of jobs out, each with its output path.
+
+Every document is one job: a handout or the clinician summary, for one brand, one
+language and one edition. Editions are the standard handout and the large-print one;
+the print-shop version of either goes into its own folder so it never replaces the
+office-printer copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from handouts.brand import ALL_BRANDS
+from handouts.config import Edition, Paper
+from handouts.errors import ContentError, Location, Problem
+from handouts.project import Project
+
+Format = Literal["pdf", "html"]
+Kind = Literal["handout", "summary"]
+ALL = ALL_BRANDS  # "all" selects every brand, language, condition or edition
+EDITIONS: tuple[Edition, ...] = ("standard", "large-print")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build. Empty selections and None mean the project's settings."""
+
+    conditions: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()  # ("all",) for every brand
+    languages: tuple[str, ...] = ()  # ("all",) for every language with content
+    editions: tuple[str, ...] = ()  # ("all",) for standard and large print
+    output: Path | None = None
+    format: Format = "pdf"
+    paper: Paper | None = None
+    pdf_variant: str | None = None
+    print_shop: bool | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: Kind
+    brand: str
+    lang: str
+    condition: str | None
+    output: str  # relative to the output folder
+    edition: Edition = "standard"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The build-wide choices, options over the project's settings."""
+
+    paper: Paper
+    pdf_variant: str
+    print_shop: bool
+
+    @classmethod
+    def of(cls, project: Project, options: BuildOptions) -> Settings:
+        settings = project.config.settings
+        print_shop = settings.print_shop if options.print_shop is None else options.print_shop
+        variant = options.pdf_variant or settings.pdf_variant
+        if print_shop and not options.pdf_variant and settings.pdf_variant == "pdf/ua-1":
+            variant = "pdf/x-3"  # a print shop's preflight looks for PDF/X
+        return cls(
+            paper=options.paper or settings.paper, pdf_variant=variant, print_shop=print_shop
+        )
+
+
+def _select(
+    requested: Sequence[str],
+    available: Sequence[str],
+    default: Sequence[str],
+    what: str,
+    project: Project,
+) -> list[str]:
+    if not requested:
+        return list(default)
+    if ALL in requested:
+        return list(available)
+    unknown = [name for name in requested if name not in available]
+    if unknown:
+        where = Location(project.config.config_path or project.root)
+        known = ", ".join(available) or "none"
+        raise ContentError(
+            [Problem(where, f"unknown {what} '{name}' (known: {known})") for name in unknown]
+        )
+    return list(dict.fromkeys(requested))
+
+
+def folder(brand: str, lang: str, edition: Edition, print_shop: bool) -> str:
+    """``<brand>/<lang>/[print-shop/][large-print/]``: one folder per kind of copy."""
+    parts = [brand, lang]
+    if print_shop:
+        parts.append("print-shop")
+    if edition == "large-print":
+        parts.append("large-print")
+    return "/".join(parts) + "/"
+
+
+def plan(project: Project, options: BuildOptions) -> list[Job]:
+    settings = project.config.settings
+    build = Settings.of(project, options)
+    brands = _select(
+        options.brands, sorted(project.brands), project.default_brands(), "brand", project
+    )
+    langs = _select(options.languages, project.languages(), settings.languages, "language", project)
+    editions: list[Edition] = [
+        e
+        for e in EDITIONS
+        if e in _select(options.editions, EDITIONS, settings.editions, "edition", project)
+    ]
+    ext = options.format
+    jobs: list[Job] = []
+    for brand in brands:
+        for lang in langs:
+            available = project.condition_ids(lang)
+            chosen = _select(options.conditions, available, available, "condition", project)
+            for edition in editions:
+                where = folder(brand, lang, edition, build.print_shop)
+                for cid in chosen:
+                    output = f"{where}handout-{cid}.{ext}"
+                    jobs.append(Job("handout", brand, lang, cid, output, edition))
+            # The summary compares every condition: built when none is singled out. It is
+            # a clinician's page, so it has no large-print edition.
+            if not options.conditions and available:
+                where = folder(brand, lang, "standard", build.print_shop)
+                jobs.append(Job("summary", brand, lang, None, f"{where}clinician-summary.{ext}"))
+    return jobs
