@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build setup test lint format lock bench clean docs-images
+.PHONY: all build setup test lint format lock bench clean docs-images snapshots
 
 all: build
 
@@ -43,6 +43,11 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes \
 	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	  --no-header --output-file requirements.lock
+
+# Refresh the visual snapshot references (tests/snapshots/*.png) after a deliberate
+# change to the pages; look at them before committing.
+snapshots: setup
+	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q tests/test_snapshots.py
 
 # Re-render the page images the README shows (docs/*.png).
 docs-images: setup

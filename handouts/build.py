@@ -206,6 +206,38 @@ def build(
     return BuildResult(output_dir, outcomes, manifest_path)
 
 
+def document_html(
+    project: Project,
+    job: Job,
+    env: Environment,
+    asset_url: Callable[[Path], str] = Path.as_uri,
+    links: list[str] | None = None,
+) -> tuple[dict[str, object], str]:
+    """The context and the HTML of one job's document, before any CSS is applied."""
+    brand = project.brands[job.brand]
+    if job.kind == "handout":
+        assert job.condition is not None
+        condition = project.conditions[(job.lang, job.condition)]
+        context = handout_context(condition, brand, asset_url, links or [], job.edition)
+        names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
+    else:
+        conditions = [
+            project.conditions[(job.lang, cid)] for cid in project.condition_ids(job.lang)
+        ]
+        conditions.sort(key=lambda c: (c.order, c.name))
+        context = summary_context(project, job.lang, conditions, brand, asset_url, links or [])
+        names = ["clinician-summary.html.j2", "summary.html.j2"]
+    return context, render_template(env, names, context)
+
+
+def stylesheets_for(
+    project: Project, job: Job, options: BuildOptions | None = None
+) -> list[Stylesheet]:
+    """The stylesheets one job's document is rendered with, in cascade order."""
+    settings = Settings.of(project, options or BuildOptions())
+    return _stylesheets(job, project.brands[job.brand], settings, project.stylesheets)
+
+
 def _run(
     project: Project,
     job: Job,
@@ -235,19 +267,7 @@ def _run(
                 links.append(name)
 
     try:
-        if job.kind == "handout":
-            assert job.condition is not None
-            condition = project.conditions[(job.lang, job.condition)]
-            context = handout_context(condition, brand, assets.url, links, job.edition)
-            names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
-        else:
-            conditions = [
-                project.conditions[(job.lang, cid)] for cid in project.condition_ids(job.lang)
-            ]
-            conditions.sort(key=lambda c: (c.order, c.name))
-            context = summary_context(project, job.lang, conditions, brand, assets.url, links)
-            names = ["clinician-summary.html.j2", "summary.html.j2"]
-        html = render_template(env, names, context)
+        context, html = document_html(project, job, env, assets.url, links)
     except BuildError as exc:
         return Outcome(job, error=exc.message)
 

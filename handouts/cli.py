@@ -145,6 +145,12 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
     help="PDF variant, always tagged: pdf/ua-1 (default), PDF/A for archives, pdf/x-3.",
 )
 @click.option(
+    "--only",
+    type=click.Choice(["handouts", "summary"]),
+    default=None,
+    help="Build only the handouts, or only the clinician summary.",
+)
+@click.option(
     "--print-shop/--no-print-shop",
     default=None,
     help="3 mm bleed, crop marks and PDF/X-3, into a print-shop/ folder.",
@@ -164,6 +170,7 @@ def build_command(
     large_print: bool,
     pdf_variant: str | None,
     print_shop: bool | None,
+    only: str | None,
     strict: bool | None,
 ) -> None:
     """Render handouts and the clinician summary into the output folder."""
@@ -180,6 +187,9 @@ def build_command(
         paper=paper,  # type: ignore[arg-type]
         pdf_variant=pdf_variant,
         print_shop=print_shop,
+        kinds={"handouts": ("handout",), "summary": ("summary",)}.get(
+            only or "", ("handout", "summary")
+        ),  # type: ignore[arg-type]
     )
     with Progress() as progress:
         result = build(project, options, on_start=progress.start, on_done=progress.done)

@@ -37,6 +37,7 @@ class BuildOptions:
     paper: Paper | None = None
     pdf_variant: str | None = None
     print_shop: bool | None = None
+    kinds: tuple[Kind, ...] = ("handout", "summary")  # what to make
 
 
 @dataclass(frozen=True)
@@ -118,14 +119,14 @@ def plan(project: Project, options: BuildOptions) -> list[Job]:
         for lang in langs:
             available = project.condition_ids(lang)
             chosen = _select(options.conditions, available, available, "condition", project)
-            for edition in editions:
+            for edition in editions if "handout" in options.kinds else []:
                 where = folder(brand, lang, edition, build.print_shop)
                 for cid in chosen:
                     output = f"{where}handout-{cid}.{ext}"
                     jobs.append(Job("handout", brand, lang, cid, output, edition))
             # The summary compares every condition: built when none is singled out. It is
             # a clinician's page, so it has no large-print edition.
-            if not options.conditions and available:
+            if not options.conditions and available and "summary" in options.kinds:
                 where = folder(brand, lang, "standard", build.print_shop)
                 jobs.append(Job("summary", brand, lang, None, f"{where}clinician-summary.{ext}"))
     return jobs

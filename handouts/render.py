@@ -24,7 +24,12 @@ DEFAULT_VARIANT = "pdf/ua-1"
 
 def pdf_options(variant: str = DEFAULT_VARIANT) -> dict[str, object]:
     """WeasyPrint options: tagged for screen readers, in the given PDF variant."""
-    return {"pdf_tags": True, "pdf_variant": variant}
+    options: dict[str, object] = {"pdf_tags": True, "pdf_variant": variant}
+    if variant.startswith("pdf/x"):
+        # WeasyPrint's PDF/X defaults expect a CMYK profile we do not ship; the pages
+        # are RGB, so the output intent says sRGB (the shop's RIP converts).
+        options["output_intent"] = "srgb"
+    return options
 
 
 @dataclass(frozen=True)

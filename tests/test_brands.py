@@ -250,7 +250,16 @@ def test_bundled_brands_pass_every_check() -> None:
 def test_brand_all_builds_every_brand(tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parent.parent
     code, output = run(
-        repo, "build", "--brand", "all", "--condition", "cidp", "--out", str(tmp_path)
+        repo,
+        "build",
+        "--brand",
+        "all",
+        "--condition",
+        "cidp",
+        "--edition",
+        "standard",
+        "--out",
+        str(tmp_path),
     )
     assert code == 0, output
     written = sorted(p.parent.parent.name for p in tmp_path.rglob("*.pdf"))
@@ -280,7 +289,9 @@ PRIMARY = {
 def test_brands_look_different(tmp_path: Path) -> None:
     """The three brands differ in what a reader sees: clinic, colors and fonts."""
     repo = Path(__file__).resolve().parent.parent
-    code, output = run(repo, "build", "--condition", "cidp", "--out", str(tmp_path))
+    code, output = run(
+        repo, "build", "--condition", "cidp", "--edition", "standard", "--out", str(tmp_path)
+    )
     assert code == 0, output
     font_sets = set()
     for brand in BRANDS:

@@ -134,6 +134,7 @@ def test_manifest_records_every_file_with_hash_and_pages(built: BuildResult) -> 
     manifest = json.loads((built.output_dir / "manifest.json").read_text())
     entries = {entry["path"]: entry for entry in manifest["files"]}
     expected = {f"{b}/en/handout-{c}.pdf" for b in BRANDS for c in CONDITIONS}
+    expected |= {f"{b}/en/large-print/handout-{c}.pdf" for b in BRANDS for c in CONDITIONS}
     expected |= {f"{b}/en/clinician-summary.pdf" for b in BRANDS}
     assert set(entries) == expected
     for path, entry in entries.items():

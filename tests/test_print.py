@@ -1,0 +1,294 @@
+"""Print-ready and accessible output: structure, editions, print shop, QR, bytes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from handouts.build import BuildOptions, BuildResult, build, document_html, stylesheets_for
+from handouts.defaults import defaults_dir
+from handouts.fonts import font_dirs
+from handouts.plan import Job
+from handouts.project import Project, load_project
+from handouts.render import Renderer
+from handouts.templating import make_environment
+from tests.conftest import BRAND, REPO
+from tests.helpers import run
+
+MM = 72 / 25.4
+
+
+def _pdf(built: BuildResult, name: str, brand: str = BRAND) -> PdfReader:
+    return PdfReader(built.output_dir / brand / "en" / name)
+
+
+def _struct_elements(reader: PdfReader) -> list[DictionaryObject]:
+    """Every structure element of the tag tree, depth first."""
+    found: list[DictionaryObject] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not isinstance(node, DictionaryObject):
+            return
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K")
+        if kids is None:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def _outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+# ---- accessible by default ----
+
+
+def test_tagged_with_language_title_and_marked_content(built: BuildResult) -> None:
+    reader = _pdf(built, "handout-dermatomyositis.pdf")
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert catalog["/Lang"] == "en"
+    tags = {str(e["/S"]) for e in _struct_elements(reader)}
+    assert {"/H1", "/H2", "/L", "/LI", "/P", "/Figure"} <= tags
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert 'pdfuaid:part="1"' in xmp.rdf_root.toxml()
+
+
+def test_summary_table_is_tagged_as_a_table(built: BuildResult) -> None:
+    tags = [str(e["/S"]) for e in _struct_elements(_pdf(built, "clinician-summary.pdf"))]
+    assert "/Table" in tags
+    assert tags.count("/TH") >= 6 + 7  # column heads and one row head per condition
+    assert "/TD" in tags
+
+
+def test_every_figure_has_alternative_text_and_icons_are_not_figures(
+    built: BuildResult, project: Project
+) -> None:
+    figures = [e for e in _struct_elements(_pdf(built, "handout-cidp.pdf")) if e["/S"] == "/Figure"]
+    alts = [str(f.get("/Alt", "")) for f in figures]
+    # The logo and the QR code; the warning and phone icons are decoration, untagged.
+    assert alts == [
+        project.brands[BRAND].clinic.logo_alt,
+        "QR code: this handout online at northfield-health.example/handouts/en/cidp",
+    ]
+
+
+def test_outline_has_the_title_and_each_section(built: BuildResult) -> None:
+    titles = _outline_titles(_pdf(built, "handout-guillain-barre-syndrome.pdf"))
+    assert titles[0] == "IVIG for Guillain-Barré syndrome (GBS)"
+    for section in ("Key points", "What to expect", "Side effects", "When to get help"):
+        assert section in titles
+    assert "Before your infusion" not in titles  # step headings would crowd it
+
+
+# ---- QR code ----
+
+
+def test_qr_code_points_at_the_brand_address_with_the_address_in_words(
+    built: BuildResult,
+) -> None:
+    text = " ".join(
+        " ".join(p.extract_text() for p in _pdf(built, "handout-cidp.pdf").pages).split()
+    )
+    assert "Scan to read this handout online" in text
+    assert "northfield-health.example/handouts/en/cidp" in text.replace("/ ", "/")
+
+
+def test_no_online_address_no_qr_code(built: BuildResult) -> None:
+    reader = _pdf(built, "handout-cidp.pdf", "lakeside-infusion")
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Scan to read" not in text
+    assert [e for e in _struct_elements(reader) if e["/S"] == "/Figure"] != []  # the logo
+    assert len([e for e in _struct_elements(reader) if e["/S"] == "/Figure"]) == 1
+
+
+# ---- editions ----
+
+
+def _large_print_layout(project: Project, condition: str) -> Any:
+    job = Job("handout", BRAND, "en", condition, "x.pdf", "large-print")
+    env = make_environment(project.config.templates_dir)
+    _, html = document_html(project, job, env)
+    renderer = Renderer([project.root, defaults_dir(), *font_dirs()])
+    return renderer.layout(html, project.root, stylesheets_for(project, job), [])
+
+
+def _text_sizes(box: Any, inside_main: bool = False) -> list[tuple[float, str]]:
+    sizes = []
+    inside_main = inside_main or getattr(box, "element_tag", None) == "main"
+    if type(box).__name__ == "TextBox" and inside_main:
+        sizes.append((box.style["font_size"], box.text))
+    for child in getattr(box, "children", ()):
+        sizes += _text_sizes(child, inside_main)
+    return sizes
+
+
+def test_large_print_body_is_never_below_18_pt(project: Project) -> None:
+    document = _large_print_layout(project, "kawasaki-disease")
+    assert len(document.pages) <= 4
+    sizes = [s for page in document.pages for s in _text_sizes(page._page_box)]
+    assert sizes
+    small = [(size * 0.75, text) for size, text in sizes if size * 0.75 < 18 - 0.01]  # px to pt
+    assert small == []
+
+
+def test_large_print_edition_is_built_into_its_own_folder(tmp_path: Path) -> None:
+    code, output = run(
+        REPO,
+        "build",
+        "--large-print",
+        "--brand",
+        BRAND,
+        "--condition",
+        "cidp",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0, output
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf"))
+    assert written == [f"{BRAND}/en/large-print/handout-cidp.pdf"]
+    pages = len(PdfReader(tmp_path / written[0]).pages)
+    assert 2 < pages <= 4
+
+
+# ---- print shop and variants ----
+
+
+def test_print_shop_has_bleed_trim_marks_and_pdf_x(tmp_path: Path) -> None:
+    code, output = run(
+        REPO,
+        "build",
+        "--print-shop",
+        "--brand",
+        BRAND,
+        "--condition",
+        "cidp",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0, output
+    reader = PdfReader(tmp_path / BRAND / "en/print-shop/handout-cidp.pdf")
+    page = reader.pages[0]
+    trim = [float(v) for v in page["/TrimBox"]]
+    bleed = [float(v) for v in page["/BleedBox"]]
+    assert trim == pytest.approx([0, 0, 612, 792])
+    assert bleed == pytest.approx([-3 * MM, -3 * MM, 612 + 3 * MM, 792 + 3 * MM], abs=0.01)
+    assert [float(v) for v in page.mediabox] == pytest.approx(bleed, abs=0.01)
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert "PDF/X-3:2003" in xmp.rdf_root.toxml()
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # still tagged
+
+
+def test_pdf_a_variant_for_archives_keeps_the_tags(tmp_path: Path) -> None:
+    code, output = run(
+        REPO,
+        "build",
+        "--pdf-variant",
+        "pdf/a-3a",
+        "--brand",
+        BRAND,
+        "--condition",
+        "cidp",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0, output
+    reader = PdfReader(tmp_path / BRAND / "en/handout-cidp.pdf")
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    rdf = xmp.rdf_root.toxml()
+    assert 'pdfaid:part="3"' in rdf
+    assert 'pdfaid:conformance="A"' in rdf
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+# ---- the summary is one page ----
+
+
+def _grow_summary_rows(project: Path, extra: str) -> None:
+    """Append ``extra`` to the first summary cell (IVIG role) of every condition."""
+    for path in (project / "conditions").glob("[!_]*.en.yaml"):
+        text = path.read_text("utf-8")
+        start = text.index('text: "', text.index("clinician:")) + len('text: "')
+        end = text.index('"', start)
+        path.write_text(text[:end] + extra + text[end:], "utf-8")
+
+
+def test_summary_steps_its_type_down_to_stay_on_one_page(
+    built: BuildResult, project_copy: Path
+) -> None:
+    (before,) = [o for o in built.outcomes if o.job.kind == "summary" and o.job.brand == BRAND]
+    _grow_summary_rows(project_copy, " Test words that make this row longer.")
+    code, output = run(project_copy, "build", "--brand", BRAND, "--only", "summary")
+    assert code == 0, output
+    summary = project_copy / "output" / BRAND / "en/clinician-summary.pdf"
+    assert len(PdfReader(summary).pages) == 1
+    after = float(output.split("clinician-summary.pdf (1 page, ")[1].split(" pt)")[0])
+    assert after < float(before.fit.removesuffix(" pt"))
+    assert after >= 7.5
+
+
+def test_summary_past_the_floor_fails_naming_the_longest_rows(project_copy: Path) -> None:
+    # Every summary cell twice as long: more than one page even at 7.5 pt.
+    for path in (project_copy / "conditions").glob("[!_]*.en.yaml"):
+        lines = path.read_text("utf-8").splitlines(keepends=True)
+        doubled = []
+        in_clinician = False
+        for line in lines:
+            if line.startswith("clinician:"):
+                in_clinician = True
+            if in_clinician and line.lstrip().startswith('text: "'):
+                head, _, body = line.partition('text: "')
+                body = body.rstrip().removesuffix('"')
+                line = f'{head}text: "{body} {body}"\n'
+            doubled.append(line)
+        path.write_text("".join(doubled), "utf-8")
+    code, output = run(project_copy, "build", "--brand", BRAND, "--only", "summary")
+    assert code == 1
+    assert "clinician-summary.pdf: error: 2 pages even at 7.5 pt" in output
+    assert "the longest rows are" in output
+    assert "Kawasaki disease" in output
+    assert not (project_copy / "output" / BRAND / "en/clinician-summary.pdf").exists()
+
+
+# ---- reproducible ----
+
+
+def test_rebuilds_are_byte_identical(built: BuildResult, tmp_path: Path) -> None:
+    """A second build of the same inputs gives the same bytes: dates come from the
+    content, and fonts instanced from variable fonts carry no build time."""
+    project = load_project(REPO / "handouts.toml")
+    brand = "maple-childrens"  # Nunito: a variable font WeasyPrint instances
+    again = build(project, BuildOptions(brands=(brand,), editions=("standard",), output=tmp_path))
+    assert not again.failed
+    assert len(again.outcomes) == 8
+    for outcome in again.outcomes:
+        first = (built.output_dir / outcome.job.output).read_bytes()
+        second = Path(str(outcome.path)).read_bytes()
+        assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest(), outcome.job
