@@ -17,11 +17,12 @@ from pathlib import Path
 from jinja2 import Environment
 
 from handouts import __version__
+from handouts.binder import make_binder
 from handouts.brand import Brand
-from handouts.context import handout_context, summary_context
+from handouts.context import binder_context, handout_context, summary_context
 from handouts.defaults import default_styles, defaults_dir
 from handouts.errors import BuildError
-from handouts.fit import fit_handout, fit_summary
+from handouts.fit import Fitted, fit_handout, fit_summary
 from handouts.fonts import font_dirs, font_face_css, font_files
 from handouts.manifest import Entry, Manifest
 from handouts.output import sha256_bytes, sha256_file, write_atomic
@@ -169,40 +170,20 @@ def build(
 ) -> BuildResult:
     """Build the planned documents; report each as it finishes through ``on_done``."""
     options = options or BuildOptions()
-    settings = Settings.of(project, options)
-    output_dir = (options.output or project.config.output_dir).resolve()
+    run = _Build(project, options)
     jobs = plan(project, options)
     if on_start:
         on_start(len(jobs))
-
-    env = make_environment(project.config.templates_dir)
-    # Inputs of every document: every template on the search path and every font.
-    shared_files = [p for folder in template_search_path(env) for p in sorted(folder.rglob("*.j2"))]
-    shared_files += [path for *_, path in font_files()]
-    hashes = _FileHashes()
-    renderer = Renderer([project.root, defaults_dir(), *font_dirs()])
-    manifest = Manifest.read(output_dir)
     outcomes: list[Outcome] = []
-
     for job in jobs:
-        outcome = _run(
-            project,
-            job,
-            options,
-            settings,
-            env,
-            renderer,
-            output_dir,
-            shared_files,
-            hashes,
-            manifest,
-        )
+        outcome = run.job(job)
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)
-
-    manifest.prune(output_dir)
-    manifest_path = manifest.write(output_dir) if any(o.error is None for o in outcomes) else None
+    output_dir = run.output_dir
+    run.manifest.prune(output_dir)
+    written = any(o.error is None for o in outcomes)
+    manifest_path = run.manifest.write(output_dir) if written else None
     return BuildResult(output_dir, outcomes, manifest_path)
 
 
@@ -238,81 +219,160 @@ def stylesheets_for(
     return _stylesheets(job, project.brands[job.brand], settings, project.stylesheets)
 
 
-def _run(
-    project: Project,
-    job: Job,
-    options: BuildOptions,
-    settings: Settings,
-    env: Environment,
-    renderer: Renderer,
-    output_dir: Path,
-    shared_files: list[Path],
-    hashes: _FileHashes,
-    manifest: Manifest,
-) -> Outcome:
-    brand = project.brands[job.brand]
-    target = output_dir / job.output
-    assets = _Assets(target.parent if options.format == "html" else None)
-    sheets = _stylesheets(job, brand, settings, project.stylesheets)
-    links: list[str] = []
-    if options.format == "html":
+class _Build:
+    """What every document of one build shares: settings, templates, the warm renderer,
+    input hashes, the manifest, and the laid-out parts a binder reuses."""
+
+    def __init__(self, project: Project, options: BuildOptions) -> None:
+        self.project = project
+        self.options = options
+        self.settings = Settings.of(project, options)
+        self.output_dir = (options.output or project.config.output_dir).resolve()
+        self.env = make_environment(project.config.templates_dir)
+        # Inputs of every document: every template on the search path and every font.
+        shared = [
+            p for folder in template_search_path(self.env) for p in sorted(folder.rglob("*.j2"))
+        ]
+        self.shared_files = shared + [path for *_, path in font_files()]
+        self.hashes = _FileHashes()
+        self.renderer = Renderer([project.root, defaults_dir(), *font_dirs()])
+        self.manifest = Manifest.read(self.output_dir)
+        # Standard-edition layouts of the current brand and language, for its binder.
+        self.laid_out: dict[tuple[str, str | None], Fitted] = {}
+        self._laid_out_for: tuple[str, str] | None = None
+
+    def sheets(self, job: Job) -> list[Stylesheet]:
+        brand = self.project.brands[job.brand]
+        return _stylesheets(job, brand, self.settings, self.project.stylesheets)
+
+    def job(self, job: Job) -> Outcome:
+        if self._laid_out_for != (job.brand, job.lang):  # jobs come grouped by both
+            self.laid_out.clear()
+            self._laid_out_for = (job.brand, job.lang)
+        if job.kind == "binder":
+            return self._binder(job)
+        if self.options.format == "html":
+            return self._html(job)
+        return self._pdf(job)
+
+    def _html(self, job: Job) -> Outcome:
+        target = self.output_dir / job.output
+        assets = _Assets(target.parent)
+        sheets = self.sheets(job)
         links = [assets.url(s.path) for s in sheets if s.path]
-        font_css = target.parent / "assets" / "fonts.css"
-        write_atomic(font_css, assets.font_css().encode())
+        write_atomic(target.parent / "assets" / "fonts.css", assets.font_css().encode())
         links.insert(0, "assets/fonts.css")
         for sheet in sheets:
             if sheet.text is not None:
                 name = f"assets/{sheet.name}.css"
                 write_atomic(target.parent / name, sheet.text.encode())
                 links.append(name)
-
-    try:
-        context, html = document_html(project, job, env, assets.url, links)
-    except BuildError as exc:
-        return Outcome(job, error=exc.message)
-
-    inputs = _inputs_of(project, job, sheets, shared_files, hashes)
-    fitted = ""
-    warnings: list[str] = []
-    pages: int | None = None
-    if options.format == "html":
-        data = html.encode("utf-8")
-    else:
-        variant = settings.pdf_variant
         try:
-            if job.kind == "handout":
-                limit = project.config.settings.max_handout_pages
-                if job.edition == "large-print":
-                    limit = project.config.settings.max_large_print_pages
-                fit = fit_handout(renderer, html, project.root, sheets, limit, warnings, variant)
-            else:
-                fit = fit_summary(renderer, html, project.root, sheets, warnings, variant)
+            _, html = document_html(self.project, job, self.env, assets.url, links)
+        except BuildError as exc:
+            return Outcome(job, error=exc.message)
+        self._record(job, html.encode("utf-8"), None, sheets)
+        return Outcome(job, path=target)
+
+    def _pdf(self, job: Job) -> Outcome:
+        sheets = self.sheets(job)
+        warnings: list[str] = []
+        try:
+            context, html = document_html(self.project, job, self.env)
+            fit = self._fit(job, html, sheets, warnings)
+            if job.edition == "standard":
+                self.laid_out[(job.kind, job.condition)] = fit
             pages = len(fit.document.pages)
             if not fit.fits:
-                return Outcome(
-                    job, pages=pages, error=f"{fit.problem}; nothing was written", warnings=warnings
-                )
-            data = renderer.write(fit.document, _epoch(context), warnings, variant)
+                error = f"{fit.problem}; nothing was written"
+                return Outcome(job, pages=pages, error=error, warnings=warnings)
+            data = self.renderer.write(
+                fit.document, _epoch(context), warnings, self.settings.pdf_variant
+            )
+        except BuildError as exc:
+            return Outcome(job, error=exc.message)
         except Exception as exc:  # WeasyPrint raises many types; the batch goes on
             return Outcome(job, error=f"{type(exc).__name__}: {exc}")
-        fitted = fit.step
-    write_atomic(target, data)
-    manifest.record(
-        Entry(
-            path=job.output,
-            kind=job.kind,
-            brand=job.brand,
-            lang=job.lang,
-            format=options.format,
-            condition=job.condition,
-            inputs=inputs,
-            inputs_hash=_hash_inputs(inputs, job, options, settings),
-            sha256=sha256_bytes(data),
-            bytes=len(data),
-            pages=pages,
+        path = self._record(job, data, pages, sheets)
+        return Outcome(job, path=path, pages=pages, warnings=warnings, fit=fit.step)
+
+    def _fit(self, job: Job, html: str, sheets: list[Stylesheet], warnings: list[str]) -> Fitted:
+        root, variant = self.project.root, self.settings.pdf_variant
+        if job.kind == "summary":
+            return fit_summary(self.renderer, html, root, sheets, warnings, variant)
+        config = self.project.config.settings
+        limit = (
+            config.max_large_print_pages
+            if job.edition == "large-print"
+            else config.max_handout_pages
         )
-    )
-    return Outcome(job, path=target, pages=pages, warnings=warnings, fit=fitted)
+        return fit_handout(self.renderer, html, root, sheets, limit, warnings, variant)
+
+    def _fitted_for(self, part: Job, warnings: list[str]) -> Fitted:
+        """A binder part: the layout this build just made for its own file, or a new one."""
+        found = self.laid_out.get((part.kind, part.condition))
+        if found is None:
+            _, html = document_html(self.project, part, self.env)
+            found = self._fit(part, html, self.sheets(part), warnings)
+        return found
+
+    def _binder(self, job: Job) -> Outcome:
+        warnings: list[str] = []
+        try:
+            binder = make_binder(
+                self.project,
+                job,
+                self.env,
+                self.renderer,
+                self.sheets,
+                lambda part: self._fitted_for(part, warnings),
+                warnings,
+                self.settings.pdf_variant,
+            )
+            if binder.document is None:
+                error = f"{binder.problem}; nothing was written"
+                return Outcome(job, error=error, warnings=warnings)
+            epoch = _epoch(binder_context_date(self.project, job))
+            data = self.renderer.write(binder.document, epoch, warnings, self.settings.pdf_variant)
+        except BuildError as exc:
+            return Outcome(job, error=exc.message)
+        except Exception as exc:  # WeasyPrint raises many types; the batch goes on
+            return Outcome(job, error=f"{type(exc).__name__}: {exc}")
+        sheets = [
+            sheet
+            for kind in ("handout", "summary", "binder")
+            for sheet in self.sheets(Job(kind, job.brand, job.lang, None, ""))
+        ]
+        pages = len(binder.document.pages)
+        path = self._record(job, data, pages, list(dict.fromkeys(sheets)))
+        return Outcome(job, path=path, pages=pages, warnings=warnings)
+
+    def _record(self, job: Job, data: bytes, pages: int | None, sheets: list[Stylesheet]) -> Path:
+        """Write the file atomically, then note it and its inputs in the manifest."""
+        target = self.output_dir / job.output
+        inputs = _inputs_of(self.project, job, sheets, self.shared_files, self.hashes)
+        write_atomic(target, data)
+        self.manifest.record(
+            Entry(
+                path=job.output,
+                kind=job.kind,
+                brand=job.brand,
+                lang=job.lang,
+                format=self.options.format,
+                condition=job.condition,
+                inputs=inputs,
+                inputs_hash=_hash_inputs(inputs, job, self.options, self.settings),
+                sha256=sha256_bytes(data),
+                bytes=len(data),
+                pages=pages,
+            )
+        )
+        return target
+
+
+def binder_context_date(project: Project, job: Job) -> dict[str, object]:
+    """The binder's dates: its newest part's, like its cover says."""
+    return binder_context(project, job.lang, project.brands[job.brand], [], Path.as_uri)
 
 
 def _epoch(context: dict[str, object]) -> int:

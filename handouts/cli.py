@@ -14,6 +14,7 @@ from handouts.brand import brand_rows
 from handouts.build import BuildOptions, BuildResult, build
 from handouts.config import PDF_VARIANTS
 from handouts.errors import HandoutsError
+from handouts.plan import Kind
 from handouts.progress import Progress
 from handouts.project import Project, load_project
 from handouts.scaffold import InitOptions, init_project
@@ -146,9 +147,15 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
 )
 @click.option(
     "--only",
-    type=click.Choice(["handouts", "summary"]),
+    type=click.Choice(["handouts", "summary", "binder"]),
     default=None,
-    help="Build only the handouts, or only the clinician summary.",
+    help="Build only the handouts, the clinician summary or the binder.",
+)
+@click.option(
+    "--binder",
+    "with_binder",
+    is_flag=True,
+    help="Also build the binder: cover, contents, every handout and the summary in one PDF.",
 )
 @click.option(
     "--print-shop/--no-print-shop",
@@ -171,6 +178,7 @@ def build_command(
     pdf_variant: str | None,
     print_shop: bool | None,
     only: str | None,
+    with_binder: bool,
     strict: bool | None,
 ) -> None:
     """Render handouts and the clinician summary into the output folder."""
@@ -187,13 +195,24 @@ def build_command(
         paper=paper,  # type: ignore[arg-type]
         pdf_variant=pdf_variant,
         print_shop=print_shop,
-        kinds={"handouts": ("handout",), "summary": ("summary",)}.get(
-            only or "", ("handout", "summary")
-        ),  # type: ignore[arg-type]
+        kinds=_kinds(only, with_binder, project),
     )
     with Progress() as progress:
         result = build(project, options, on_start=progress.start, on_done=progress.done)
     _report(result)
+
+
+def _kinds(only: str | None, with_binder: bool, project: Project) -> tuple[Kind, ...] | None:
+    if only:
+        chosen: dict[str, tuple[Kind, ...]] = {
+            "handouts": ("handout",),
+            "summary": ("summary",),
+            "binder": ("binder",),
+        }
+        return chosen[only]
+    if with_binder:
+        return ("handout", "summary", "binder")
+    return None  # the project's settings
 
 
 def _report(result: BuildResult) -> None:
@@ -246,6 +265,38 @@ def list_command(ctx: click.Context) -> None:
     for lang in project.languages():
         mark = " (built by default)" if lang in settings.languages else ""
         click.echo(f"  {lang}{mark}")
+
+
+@cli.command("binder")
+@click.option(
+    "--brand", "brands", multiple=True, metavar="NAME", help="Brand (repeatable, or 'all')."
+)
+@click.option("--lang", "languages", multiple=True, metavar="LANG", help="Language (or 'all').")
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default from handouts.toml).",
+)
+@_strict
+@click.pass_context
+def binder_command(
+    ctx: click.Context,
+    brands: tuple[str, ...],
+    languages: tuple[str, ...],
+    output: Path | None,
+    strict: bool | None,
+) -> None:
+    """Write one binder PDF per brand and language: a cover, the contents with page
+    numbers, every handout and the clinician summary, with bookmarks for each part.
+
+    The same as 'handouts build --only binder'.
+    """
+    project = _project(ctx, strict=strict)
+    options = BuildOptions(brands=brands, languages=languages, output=output, kinds=("binder",))
+    with Progress() as progress:
+        result = build(project, options, on_start=progress.start, on_done=progress.done)
+    _report(result)
 
 
 @cli.command("brands")

@@ -65,6 +65,9 @@ class Settings(BaseModel):
     )
     pdf_variant: str = Field("pdf/ua-1", description="PDF variant: pdf/ua-1, pdf/a-3a, ...")
     print_shop: bool = Field(False, description="3 mm bleed, crop marks and PDF/X-3.")
+    binder: bool = Field(
+        False, description="Also build one binder PDF per brand and language (cover, contents)."
+    )
 
     @field_validator("pdf_variant")
     @classmethod

@@ -222,3 +222,44 @@ def summary_context(
         "logo_url": asset_url(brand.logo_path),
         "status": status_line(reviews),
     }
+
+
+@dataclass(frozen=True)
+class BinderPart:
+    title: str
+    kind: str  # "Patient handout", "Clinician summary"
+    first_page: int
+    pages: int
+
+
+def binder_context(
+    project: Project,
+    lang: str,
+    brand: Brand,
+    parts: list[BinderPart],
+    asset_url: AssetUrl,
+    links: list[str] | None = None,
+) -> dict[str, Any]:
+    """The cover and contents of a binder: every handout and the summary, in order."""
+    treatment: TreatmentFile = project.treatments[lang]
+    conditions = project.ordered_conditions(lang)
+    reviews = [treatment.review] + [c.review for c in conditions]
+    updated = max(r.updated for r in reviews)
+    title = project.config.settings.title
+    return {
+        "doc": _doc(
+            lang=lang,
+            title=f"{title}: patient handouts and clinician summary",
+            subject=f"Binder of patient handouts and the clinician summary, {brand.clinic.name}",
+            brand=brand,
+            keywords=[treatment.name, "patient education", "binder"] + [c.name for c in conditions],
+            updated=updated,
+            links=links or [],
+        ),
+        "title": title,
+        "clinic": brand.clinic,
+        "logo_url": asset_url(brand.logo_path),
+        "status": status_line(reviews),
+        "updated": long_date(updated),
+        "parts": parts,
+    }

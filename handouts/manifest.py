@@ -20,7 +20,7 @@ MANIFEST_NAME = "manifest.json"
 @dataclass
 class Entry:
     path: str  # relative to the output folder, with forward slashes
-    kind: str  # "handout" or "summary"
+    kind: str  # "handout", "summary" or "binder"
     brand: str
     lang: str
     format: str

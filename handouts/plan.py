@@ -19,7 +19,7 @@ from handouts.errors import ContentError, Location, Problem
 from handouts.project import Project
 
 Format = Literal["pdf", "html"]
-Kind = Literal["handout", "summary"]
+Kind = Literal["handout", "summary", "binder"]
 ALL = ALL_BRANDS  # "all" selects every brand, language, condition or edition
 EDITIONS: tuple[Edition, ...] = ("standard", "large-print")
 
@@ -37,7 +37,7 @@ class BuildOptions:
     paper: Paper | None = None
     pdf_variant: str | None = None
     print_shop: bool | None = None
-    kinds: tuple[Kind, ...] = ("handout", "summary")  # what to make
+    kinds: tuple[Kind, ...] | None = None  # what to make; None: the project's settings
 
 
 @dataclass(frozen=True)
@@ -114,19 +114,25 @@ def plan(project: Project, options: BuildOptions) -> list[Job]:
         if e in _select(options.editions, EDITIONS, settings.editions, "edition", project)
     ]
     ext = options.format
+    kinds = options.kinds or (
+        ("handout", "summary", "binder") if settings.binder else ("handout", "summary")
+    )
     jobs: list[Job] = []
     for brand in brands:
         for lang in langs:
             available = project.condition_ids(lang)
             chosen = _select(options.conditions, available, available, "condition", project)
-            for edition in editions if "handout" in options.kinds else []:
+            for edition in editions if "handout" in kinds else []:
                 where = folder(brand, lang, edition, build.print_shop)
                 for cid in chosen:
                     output = f"{where}handout-{cid}.{ext}"
                     jobs.append(Job("handout", brand, lang, cid, output, edition))
             # The summary compares every condition: built when none is singled out. It is
             # a clinician's page, so it has no large-print edition.
-            if not options.conditions and available and "summary" in options.kinds:
-                where = folder(brand, lang, "standard", build.print_shop)
+            where = folder(brand, lang, "standard", build.print_shop)
+            if not options.conditions and available and "summary" in kinds:
                 jobs.append(Job("summary", brand, lang, None, f"{where}clinician-summary.{ext}"))
+            # The binder holds every handout and the summary: a PDF, never one condition.
+            if not options.conditions and available and "binder" in kinds and ext == "pdf":
+                jobs.append(Job("binder", brand, lang, None, f"{where}binder.pdf"))
     return jobs

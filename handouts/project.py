@@ -57,6 +57,11 @@ class Project:
     def condition_ids(self, lang: str) -> list[str]:
         return sorted(cid for (clang, cid) in self.conditions if clang == lang)
 
+    def ordered_conditions(self, lang: str) -> list[Condition]:
+        """The conditions of a language in reading order: ``order``, then name."""
+        found = [self.conditions[(lang, cid)] for cid in self.condition_ids(lang)]
+        return sorted(found, key=lambda c: (c.order, c.name))
+
     def languages(self) -> list[str]:
         return sorted({lang for lang, _ in self.conditions})
 

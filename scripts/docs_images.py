@@ -25,6 +25,8 @@ PAGES = [
     ("brand-lakeside-infusion.png", "lakeside-infusion", "handout-cidp", 0),
     ("handout-kawasaki-page2.png", "maple-childrens", "handout-kawasaki-disease", 1),
     ("clinician-summary.png", "northfield-neurology", "clinician-summary", 0),
+    ("large-print-page1.png", "lakeside-infusion", "large-print/handout-dermatomyositis", 0),
+    ("binder-contents.png", "northfield-neurology", "binder", 1),
 ]
 
 

@@ -287,8 +287,52 @@ def test_rebuilds_are_byte_identical(built: BuildResult, tmp_path: Path) -> None
     brand = "maple-childrens"  # Nunito: a variable font WeasyPrint instances
     again = build(project, BuildOptions(brands=(brand,), editions=("standard",), output=tmp_path))
     assert not again.failed
-    assert len(again.outcomes) == 8
+    assert len(again.outcomes) == 9  # 7 handouts, the summary, the binder
     for outcome in again.outcomes:
         first = (built.output_dir / outcome.job.output).read_bytes()
         second = Path(str(outcome.path)).read_bytes()
         assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest(), outcome.job
+
+
+# ---- the binder ----
+
+
+def test_binder_has_cover_contents_every_part_and_bookmarks(
+    built: BuildResult, project: Project
+) -> None:
+    reader = _pdf(built, "binder.pdf")
+    handouts = [_pdf(built, f"handout-{c.id}.pdf") for c in project.ordered_conditions("en")]
+    summary = _pdf(built, "clinician-summary.pdf")
+    assert len(reader.pages) == 2 + sum(len(h.pages) for h in handouts) + 1
+
+    # The contents list every part with the page it starts on, and the outline agrees.
+    contents = " ".join(reader.pages[1].extract_text().split())
+    starts = {}
+    page = 3
+    for condition, handout in zip(project.ordered_conditions("en"), handouts, strict=True):
+        starts[condition.title] = page
+        assert f"{condition.title} Patient handout, 2 pages {page}" in contents
+        page += len(handout.pages)
+    assert f"Clinician summary, 1 page {page}" in contents
+
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    marks = {item.title: reader.get_destination_page_number(item) + 1 for item in top}
+    for title, first in starts.items():
+        assert marks[title] == first
+    assert marks["IVIG in autoimmune disease: clinician summary"] == page
+
+    # The parts are the very pages built on their own: the summary is landscape.
+    last = reader.pages[-1]
+    assert float(last.mediabox.width) > float(last.mediabox.height)
+    assert summary.pages[0].extract_text() == last.extract_text()
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en"
+
+
+def test_binder_command_writes_one_per_brand(tmp_path: Path) -> None:
+    code, output = run(REPO, "binder", "--brand", "lakeside-infusion", "--out", str(tmp_path))
+    assert code == 0, output
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf"))
+    assert written == ["lakeside-infusion/en/binder.pdf"]
+    assert "(17 pages)" in output

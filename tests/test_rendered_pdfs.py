@@ -136,6 +136,7 @@ def test_manifest_records_every_file_with_hash_and_pages(built: BuildResult) -> 
     expected = {f"{b}/en/handout-{c}.pdf" for b in BRANDS for c in CONDITIONS}
     expected |= {f"{b}/en/large-print/handout-{c}.pdf" for b in BRANDS for c in CONDITIONS}
     expected |= {f"{b}/en/clinician-summary.pdf" for b in BRANDS}
+    expected |= {f"{b}/en/binder.pdf" for b in BRANDS}
     assert set(entries) == expected
     for path, entry in entries.items():
         data = (built.output_dir / path).read_bytes()
