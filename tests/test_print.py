@@ -129,6 +129,13 @@ def test_no_online_address_no_qr_code(built: BuildResult) -> None:
 # ---- editions ----
 
 
+def _build_cidp(out: Path, *flags: str) -> None:
+    """Build the CIDP handout of the default test brand with extra build flags."""
+    args = ["build", *flags, "--brand", BRAND, "--condition", "cidp", "--out", str(out)]
+    code, output = run(REPO, *args)
+    assert code == 0, output
+
+
 def _large_print_layout(project: Project, condition: str) -> Any:
     job = Job("handout", BRAND, "en", condition, "x.pdf", "large-print")
     env = make_environment(project.config.templates_dir)
@@ -157,18 +164,7 @@ def test_large_print_body_is_never_below_18_pt(project: Project) -> None:
 
 
 def test_large_print_edition_is_built_into_its_own_folder(tmp_path: Path) -> None:
-    code, output = run(
-        REPO,
-        "build",
-        "--large-print",
-        "--brand",
-        BRAND,
-        "--condition",
-        "cidp",
-        "--out",
-        str(tmp_path),
-    )
-    assert code == 0, output
+    _build_cidp(tmp_path, "--large-print")
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf"))
     assert written == [f"{BRAND}/en/large-print/handout-cidp.pdf"]
     pages = len(PdfReader(tmp_path / written[0]).pages)
@@ -179,18 +175,7 @@ def test_large_print_edition_is_built_into_its_own_folder(tmp_path: Path) -> Non
 
 
 def test_print_shop_has_bleed_trim_marks_and_pdf_x(tmp_path: Path) -> None:
-    code, output = run(
-        REPO,
-        "build",
-        "--print-shop",
-        "--brand",
-        BRAND,
-        "--condition",
-        "cidp",
-        "--out",
-        str(tmp_path),
-    )
-    assert code == 0, output
+    _build_cidp(tmp_path, "--print-shop")
     reader = PdfReader(tmp_path / BRAND / "en/print-shop/handout-cidp.pdf")
     page = reader.pages[0]
     trim = [float(v) for v in page["/TrimBox"]]
@@ -206,19 +191,7 @@ def test_print_shop_has_bleed_trim_marks_and_pdf_x(tmp_path: Path) -> None:
 
 
 def test_pdf_a_variant_for_archives_keeps_the_tags(tmp_path: Path) -> None:
-    code, output = run(
-        REPO,
-        "build",
-        "--pdf-variant",
-        "pdf/a-3a",
-        "--brand",
-        BRAND,
-        "--condition",
-        "cidp",
-        "--out",
-        str(tmp_path),
-    )
-    assert code == 0, output
+    _build_cidp(tmp_path, "--pdf-variant", "pdf/a-3a")
     reader = PdfReader(tmp_path / BRAND / "en/handout-cidp.pdf")
     xmp = reader.xmp_metadata
     assert xmp is not None
