@@ -11,8 +11,9 @@ out last, when the page count of every part is known.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 from weasyprint import Document
@@ -31,6 +32,7 @@ FRONT_PAGES = 2
 @dataclass
 class Binder:
     document: Document | None
+    context: dict[str, Any] = field(default_factory=dict)  # the cover's: dates, title
     problem: str = ""
 
 
@@ -53,17 +55,19 @@ def make_binder(
     for condition in project.ordered_conditions(job.lang):
         fitted = fitted_for(Job("handout", job.brand, job.lang, condition.id, "", "standard"))
         if not fitted.fits:
-            return Binder(None, f"handout {condition.id}: {fitted.problem}")
+            return Binder(None, problem=f"handout {condition.id}: {fitted.problem}")
         parts.append((condition.title, "Patient handout", fitted))
     summary = fitted_for(Job("summary", job.brand, job.lang, None, ""))
     if not summary.fits:
-        return Binder(None, f"clinician summary: {summary.problem}")
+        return Binder(None, problem=f"clinician summary: {summary.problem}")
     treatment = project.treatments[job.lang]
     parts.append((treatment.clinician.summary_title, "Clinician summary", summary))
 
-    front = _front_matter(project, job, env, renderer, sheets_for, parts, warnings, variant)
+    front, context = _front_matter(
+        project, job, env, renderer, sheets_for, parts, warnings, variant
+    )
     pages = [*front.pages, *(page for *_, fitted in parts for page in fitted.document.pages)]
-    return Binder(front.copy(pages))
+    return Binder(front.copy(pages), context)
 
 
 def _front_matter(
@@ -75,7 +79,7 @@ def _front_matter(
     parts: list[tuple[str, str, Fitted]],
     warnings: list[str],
     variant: str,
-) -> Document:
+) -> tuple[Document, dict[str, Any]]:
     brand = project.brands[job.brand]
     sheets = sheets_for(job)  # base, binder.css, the brand
     front_pages = FRONT_PAGES
@@ -96,4 +100,4 @@ def _front_matter(
         if len(document.pages) == front_pages:
             break
         front_pages = len(document.pages)
-    return document
+    return document, context

@@ -19,7 +19,7 @@ from jinja2 import Environment
 from handouts import __version__
 from handouts.binder import make_binder
 from handouts.brand import Brand
-from handouts.context import binder_context, handout_context, summary_context
+from handouts.context import handout_context, summary_context
 from handouts.defaults import default_styles, defaults_dir
 from handouts.errors import BuildError
 from handouts.fit import Fitted, fit_handout, fit_summary
@@ -202,10 +202,7 @@ def document_html(
         context = handout_context(condition, brand, asset_url, links or [], job.edition)
         names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
     else:
-        conditions = [
-            project.conditions[(job.lang, cid)] for cid in project.condition_ids(job.lang)
-        ]
-        conditions.sort(key=lambda c: (c.order, c.name))
+        conditions = project.ordered_conditions(job.lang)
         context = summary_context(project, job.lang, conditions, brand, asset_url, links or [])
         names = ["clinician-summary.html.j2", "summary.html.j2"]
     return context, render_template(env, names, context)
@@ -332,7 +329,7 @@ class _Build:
             if binder.document is None:
                 error = f"{binder.problem}; nothing was written"
                 return Outcome(job, error=error, warnings=warnings)
-            epoch = _epoch(binder_context_date(self.project, job))
+            epoch = _epoch(binder.context)
             data = self.renderer.write(binder.document, epoch, warnings, self.settings.pdf_variant)
         except BuildError as exc:
             return Outcome(job, error=exc.message)
@@ -368,11 +365,6 @@ class _Build:
             )
         )
         return target
-
-
-def binder_context_date(project: Project, job: Job) -> dict[str, object]:
-    """The binder's dates: its newest part's, like its cover says."""
-    return binder_context(project, job.lang, project.brands[job.brand], [], Path.as_uri)
 
 
 def _epoch(context: dict[str, object]) -> int:

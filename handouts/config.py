@@ -32,6 +32,7 @@ PDF_VARIANTS = (
     "pdf/a-3b",
     "pdf/x-3",
 )
+DEFAULT_VARIANT = "pdf/ua-1"
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 
 
@@ -63,7 +64,7 @@ class Settings(BaseModel):
     max_large_print_pages: int = Field(
         4, ge=1, le=12, description="Longest a large-print handout may be."
     )
-    pdf_variant: str = Field("pdf/ua-1", description="PDF variant: pdf/ua-1, pdf/a-3a, ...")
+    pdf_variant: str = Field(DEFAULT_VARIANT, description="PDF variant: pdf/ua-1, pdf/a-3a, ...")
     print_shop: bool = Field(False, description="3 mm bleed, crop marks and PDF/X-3.")
     binder: bool = Field(
         False, description="Also build one binder PDF per brand and language (cover, contents)."

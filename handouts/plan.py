@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from handouts.brand import ALL_BRANDS
-from handouts.config import Edition, Paper
+from handouts.config import DEFAULT_VARIANT, Edition, Paper
 from handouts.errors import ContentError, Location, Problem
 from handouts.project import Project
 
@@ -63,7 +63,7 @@ class Settings:
         settings = project.config.settings
         print_shop = settings.print_shop if options.print_shop is None else options.print_shop
         variant = options.pdf_variant or settings.pdf_variant
-        if print_shop and not options.pdf_variant and settings.pdf_variant == "pdf/ua-1":
+        if print_shop and not options.pdf_variant and settings.pdf_variant == DEFAULT_VARIANT:
             variant = "pdf/x-3"  # a print shop's preflight looks for PDF/X
         return cls(
             paper=options.paper or settings.paper, pdf_variant=variant, print_shop=print_shop

@@ -9,17 +9,15 @@ import logging
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
-from handouts.config import PDF_VARIANTS as PDF_VARIANTS
+from handouts.config import DEFAULT_VARIANT
 from handouts.fetcher import SafeFetcher
 from handouts.fonts import font_face_css
-
-DEFAULT_VARIANT = "pdf/ua-1"
 
 
 def pdf_options(variant: str = DEFAULT_VARIANT) -> dict[str, object]:
@@ -43,13 +41,6 @@ class Stylesheet:
     @property
     def key(self) -> str:
         return str(self.path) if self.path else f"<{self.name}>"
-
-
-@dataclass
-class Rendered:
-    pdf: bytes
-    pages: int
-    warnings: list[str] = field(default_factory=list)
 
 
 class _Collect(logging.Handler):
@@ -140,17 +131,3 @@ class Renderer:
                 del os.environ["SOURCE_DATE_EPOCH"]
         warnings += found
         return pdf
-
-    def render(
-        self,
-        html: str,
-        base_url: Path,
-        sheets: Sequence[Stylesheet],
-        *,
-        epoch: int = 0,
-        variant: str = DEFAULT_VARIANT,
-    ) -> Rendered:
-        warnings: list[str] = []
-        document = self.layout(html, base_url, sheets, warnings, variant)
-        pdf = self.write(document, epoch, warnings, variant)
-        return Rendered(pdf=pdf, pages=len(document.pages), warnings=warnings)
