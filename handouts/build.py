@@ -22,7 +22,7 @@ from handouts.brand import Brand
 from handouts.context import handout_context, summary_context
 from handouts.defaults import default_styles, defaults_dir
 from handouts.errors import BuildError
-from handouts.fit import Fitted, fit_handout, fit_summary
+from handouts.fit import Fitted, fit_handout, fit_summary, tight_spacing
 from handouts.fonts import font_dirs, font_face_css, font_files
 from handouts.manifest import Entry, Manifest
 from handouts.output import sha256_bytes, sha256_file, write_atomic
@@ -290,7 +290,8 @@ class _Build:
             return Outcome(job, error=exc.message)
         except Exception as exc:  # WeasyPrint raises many types; the batch goes on
             return Outcome(job, error=f"{type(exc).__name__}: {exc}")
-        path = self._record(job, data, pages, sheets)
+        # The fitting step's stylesheet shaped the pages too: an input like the others.
+        path = self._record(job, data, pages, [*sheets, *fit.extra])
         return Outcome(job, path=path, pages=pages, warnings=warnings, fit=fit.step)
 
     def _fit(self, job: Job, html: str, sheets: list[Stylesheet], warnings: list[str]) -> Fitted:
@@ -335,11 +336,12 @@ class _Build:
             return Outcome(job, error=exc.message)
         except Exception as exc:  # WeasyPrint raises many types; the batch goes on
             return Outcome(job, error=f"{type(exc).__name__}: {exc}")
+        # Any part may have needed tight spacing: its stylesheet is an input of the binder.
         sheets = [
             sheet
             for kind in ("handout", "summary", "binder")
             for sheet in self.sheets(Job(kind, job.brand, job.lang, None, ""))
-        ]
+        ] + [tight_spacing()]
         pages = len(binder.document.pages)
         path = self._record(job, data, pages, list(dict.fromkeys(sheets)))
         return Outcome(job, path=path, pages=pages, warnings=warnings)

@@ -10,7 +10,7 @@ that says what to shorten: for the summary, its longest rows.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from weasyprint import Document
@@ -28,6 +28,12 @@ class Fitted:
     fits: bool
     step: str  # what it took: "", "tight spacing", "8.0 pt"
     problem: str = ""
+    extra: list[Stylesheet] = field(default_factory=list)  # stylesheets the step added
+
+
+def tight_spacing() -> Stylesheet:
+    """The stylesheet of a handout's second, tighter layout."""
+    return Stylesheet(default_styles() / "fit-tight.css")
 
 
 def fit_handout(
@@ -39,12 +45,12 @@ def fit_handout(
     warnings: list[str],
     variant: str,
 ) -> Fitted:
-    steps = [("", []), ("tight spacing", [Stylesheet(default_styles() / "fit-tight.css")])]
+    steps = [("", []), ("tight spacing", [tight_spacing()])]
     document = None
     for label, extra in steps:
         document = renderer.layout(html, base, [*sheets, *extra], warnings, variant)
         if len(document.pages) <= limit:
-            return Fitted(document, True, label)
+            return Fitted(document, True, label, extra=extra)
     assert document is not None
     pages = len(document.pages)
     return Fitted(
@@ -69,7 +75,7 @@ def fit_summary(
         step = Stylesheet(text=f"body.summary {{ font-size: {size}pt; }}", name=f"summary-{size}")
         document = renderer.layout(html, base, [*sheets, step], warnings, variant)
         if len(document.pages) == 1:
-            return Fitted(document, True, f"{size:g} pt")
+            return Fitted(document, True, f"{size:g} pt", extra=[step])
     assert document is not None
     rows = sorted(row_heights(document).items(), key=lambda item: -item[1])
     longest = ", ".join(f"{name} ({height / POINTS_PER_INCH:.1f} in)" for name, height in rows[:3])
