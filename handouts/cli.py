@@ -47,6 +47,27 @@ def _project(
     return project
 
 
+# Options several commands share, defined once.
+_brands = click.option(
+    "--brand",
+    "brands",
+    multiple=True,
+    metavar="NAME",
+    help="Brand to build (repeatable, or 'all'; default from handouts.toml).",
+)
+_languages = click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    metavar="LANG",
+    help="Language to build (repeatable, or 'all'; default from handouts.toml).",
+)
+_output = click.option(
+    "--out",
+    "output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default from handouts.toml, normally ./output).",
+)
 _strict = click.option(
     "--strict",
     is_flag=True,
@@ -82,13 +103,7 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
     help="Build only this condition (repeatable). The summary is built when no "
     "condition is singled out.",
 )
-@click.option(
-    "--brand",
-    "brands",
-    multiple=True,
-    metavar="NAME",
-    help="Brand to build (repeatable, or 'all'; default from handouts.toml).",
-)
+@_brands
 @click.option(
     "--stylesheet",
     "-s",
@@ -98,19 +113,8 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
     metavar="FILE",
     help="Your own CSS, applied after the brand's (repeatable), like WeasyPrint's -s.",
 )
-@click.option(
-    "--lang",
-    "languages",
-    multiple=True,
-    metavar="LANG",
-    help="Language to build (repeatable, or 'all'; default from handouts.toml).",
-)
-@click.option(
-    "--out",
-    "output",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Output folder (default from handouts.toml, normally ./output).",
-)
+@_languages
+@_output
 @click.option(
     "--format",
     "fmt",
@@ -197,6 +201,11 @@ def build_command(
         print_shop=print_shop,
         kinds=_kinds(only, with_binder, project),
     )
+    _run_build(project, options)
+
+
+def _run_build(project: Project, options: BuildOptions) -> None:
+    """Build with a progress display, then report what was written and what failed."""
     with Progress() as progress:
         result = build(project, options, on_start=progress.start, on_done=progress.done)
     _report(result)
@@ -268,16 +277,9 @@ def list_command(ctx: click.Context) -> None:
 
 
 @cli.command("binder")
-@click.option(
-    "--brand", "brands", multiple=True, metavar="NAME", help="Brand (repeatable, or 'all')."
-)
-@click.option("--lang", "languages", multiple=True, metavar="LANG", help="Language (or 'all').")
-@click.option(
-    "--out",
-    "output",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Output folder (default from handouts.toml).",
-)
+@_brands
+@_languages
+@_output
 @_strict
 @click.pass_context
 def binder_command(
@@ -294,9 +296,7 @@ def binder_command(
     """
     project = _project(ctx, strict=strict)
     options = BuildOptions(brands=brands, languages=languages, output=output, kinds=("binder",))
-    with Progress() as progress:
-        result = build(project, options, on_start=progress.start, on_done=progress.done)
-    _report(result)
+    _run_build(project, options)
 
 
 @cli.command("brands")
