@@ -20,7 +20,7 @@ from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
 from handouts.logo import LOGO_TYPES, check_logo
 from handouts.sources import InputError, load_toml, validate
-from handouts.tokens import check_tokens, read_tokens, resolve
+from handouts.tokens import check_tokens, first_family, merge_tokens, resolve
 
 BRAND_FILE = "brand.toml"
 BRAND_CSS = "brand.css"
@@ -151,18 +151,15 @@ class BrandRow:
 
 def brand_rows(brands: Mapping[str, Brand]) -> list[BrandRow]:
     rows = []
-    base, _ = read_tokens(default_styles() / "base.css")
     for name, brand in sorted(brands.items()):
-        tokens = dict(base)
-        if brand.stylesheet:
-            tokens.update(read_tokens(brand.stylesheet)[0])
+        own = [brand.stylesheet] if brand.stylesheet else []
+        tokens, _, _ = merge_tokens(default_styles() / "base.css", own)
         colors = ", ".join(
             f"{token.removeprefix('--brand-')} {resolve(token, tokens)}"
             for token in ("--brand-primary", "--brand-primary-dark", "--brand-tint")
         )
         heading, body = (
-            (resolve(t, tokens) or "").split(",")[0].strip("\"' ")
-            for t in ("--font-heading", "--font-body")
+            first_family(resolve(t, tokens) or "") for t in ("--font-heading", "--font-body")
         )
         clinic = brand.clinic
         phones = clinic.phone + (

@@ -111,9 +111,11 @@ def _lookup(match: re.Match[str], tokens: dict[str, Token]) -> str:
     return found.value if found else (match[2] or "").strip()
 
 
-def check_tokens(defaults: Path, overrides: Sequence[Path]) -> list[Problem]:
-    """Problems with the tokens that ``overrides`` (a brand's stylesheet, then the user's)
-    set over the defaults. Pairs the overrides do not touch are the defaults' business."""
+def merge_tokens(
+    defaults: Path, overrides: Sequence[Path]
+) -> tuple[dict[str, Token], set[str], list[Problem]]:
+    """The tokens in force once ``overrides`` (a brand's stylesheet, then the user's) are
+    applied over the defaults, the names the overrides set, and parse problems."""
     tokens, problems = read_tokens(defaults)
     theirs: set[str] = set()
     for path in overrides:
@@ -121,6 +123,18 @@ def check_tokens(defaults: Path, overrides: Sequence[Path]) -> list[Problem]:
         tokens.update(found)
         theirs.update(found)
         problems += parse_problems
+    return tokens, theirs, problems
+
+
+def first_family(value: str) -> str:
+    """The family a ``font-family`` value asks for first, without quotes."""
+    return value.split(",")[0].strip().strip("\"'")
+
+
+def check_tokens(defaults: Path, overrides: Sequence[Path]) -> list[Problem]:
+    """Problems with the tokens the overrides set over the defaults. Pairs the
+    overrides do not touch are the defaults' business."""
+    tokens, theirs, problems = merge_tokens(defaults, overrides)
     problems += _contrast(tokens, theirs)
     problems += _fonts(tokens, theirs)
     return problems
@@ -191,8 +205,7 @@ def _fonts(tokens: dict[str, Token], theirs: set[str]) -> list[Problem]:
     for name in FONT_TOKENS:
         if name not in theirs:
             continue
-        value = resolve(name, tokens) or ""
-        first = value.split(",")[0].strip().strip("\"'")
+        first = first_family(resolve(name, tokens) or "")
         if first and first not in font_families() and first not in GENERIC_FAMILIES:
             installed = ", ".join(sorted(font_families()))
             problems.append(
