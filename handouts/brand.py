@@ -33,6 +33,11 @@ HOST = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 URL_FIELDS = {"condition", "lang", "brand"}
 
 
+def web_label(url: str) -> str:
+    """A web address as printed: no scheme, no trailing slash."""
+    return re.sub(r"^https?://", "", url).rstrip("/")
+
+
 def _check_host(value: str, what: str) -> str:
     parts = urlsplit(value if "://" in value else f"https://{value}")
     if parts.scheme not in {"http", "https"}:
@@ -109,9 +114,7 @@ class Clinic(BaseModel):
     @property
     def website_label(self) -> str | None:
         """The website as printed: no scheme, no trailing slash."""
-        if self.website is None:
-            return None
-        return re.sub(r"^https?://", "", self.website).rstrip("/")
+        return None if self.website is None else web_label(self.website)
 
 
 class BrandFile(BaseModel):

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from handouts import __version__
-from handouts.brand import Brand
+from handouts.brand import Brand, web_label
 from handouts.content import Condition, Review, TreatmentFile
-from handouts.graphics import qr_code, short_label
+from handouts.graphics import qr_code
 from handouts.project import Project
 
 AssetUrl = Callable[[Path], str]
@@ -96,7 +96,7 @@ def handout_context(
     c = condition
     url = brand.clinic.handout_url(c.id, c.lang, brand.name)
     # No online address, no QR code: the printed page is complete on its own.
-    qr = qr_code(url, f"QR code: this handout online at {short_label(url)}") if url else None
+    qr = qr_code(url, f"QR code: this handout online at {web_label(url)}") if url else None
     steps = [
         {"heading": "Before your infusion", "items": c.sections.before},
         {"heading": "During your infusion", "items": c.sections.during},

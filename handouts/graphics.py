@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 from reportlab.graphics import renderSVG
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
+
+from handouts.brand import web_label
 
 # Medium error correction survives a crease or a smudge on a printed page.
 QR_LEVEL = "M"
@@ -39,12 +42,12 @@ class QrCode:
     svg: Markup
 
 
-def short_label(url: str) -> str:
-    return re.sub(r"^https?://", "", url).rstrip("/")
-
-
+@lru_cache(maxsize=256)
 def qr_code(url: str, alt: str) -> QrCode:
-    """A QR code for ``url`` as inline SVG, with ``alt`` as its accessible name."""
+    """A QR code for ``url`` as inline SVG, with ``alt`` as its accessible name.
+
+    Cached: the standard and the large-print edition of a handout share one code, and
+    drawing it costs about 40 ms."""
     widget = QrCodeWidget(url, barLevel=QR_LEVEL)
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(x1 - x0, y1 - y0)
@@ -54,4 +57,4 @@ def qr_code(url: str, alt: str) -> QrCode:
     svg = _PLACEHOLDERS.sub(f"<title>{escape(alt)}</title>", svg, count=1)
     svg = _STYLE.sub(_attributes, svg)
     svg = svg.replace("<svg ", '<svg class="qr-code" role="img" ', 1)
-    return QrCode(url=url, label=short_label(url), svg=Markup(svg))
+    return QrCode(url=url, label=web_label(url), svg=Markup(svg))
