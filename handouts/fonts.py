@@ -13,8 +13,6 @@ from pathlib import Path
 
 import fontpkg
 
-DEFAULT_FAMILY = "Atkinson Hyperlegible"
-
 
 @cache
 def font_files() -> tuple[tuple[str, str, str, Path], ...]:

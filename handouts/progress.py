@@ -53,18 +53,14 @@ class Progress:
             rate = f"{(task.completed + 1) / elapsed:.1f} docs/s" if elapsed > 0 else ""
             self._bar.update(self._task, advance=1, rate=rate)
         elif outcome.error is None:
-            pages = (
-                f" ({outcome.pages} page{'s' if outcome.pages != 1 else ''})"
-                if outcome.pages
-                else ""
-            )
-            fit = f", {outcome.fit}" if outcome.fit else ""
-            click.echo(
-                f"wrote {outcome.job.output}{pages[:-1]}{fit})"
-                if pages
-                else f"wrote {outcome.job.output}",
-                err=True,
-            )
+            # "wrote x.pdf (2 pages, tight spacing)": pages, then how it was fitted.
+            details = []
+            if outcome.pages:
+                details.append(f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}")
+            if outcome.fit:
+                details.append(outcome.fit)
+            suffix = f" ({', '.join(details)})" if details else ""
+            click.echo(f"wrote {outcome.job.output}{suffix}", err=True)
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
