@@ -10,18 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment
 
 from handouts import __version__
+from handouts.audit.checks import check_approved
 from handouts.binder import make_binder
 from handouts.brand import Brand
 from handouts.context import handout_context, summary_context
 from handouts.defaults import default_styles, defaults_dir
-from handouts.errors import BuildError
+from handouts.errors import BuildError, ContentError
 from handouts.fit import Fitted, fit_handout, fit_summary, tight_spacing
 from handouts.fonts import font_dirs, font_face_css, font_files
 from handouts.manifest import Entry, Manifest
@@ -172,6 +173,13 @@ def build(
     options = options or BuildOptions()
     run = _Build(project, options)
     jobs = plan(project, options)
+    if project.config.settings.require_approved:
+        # Drafts are refused before anything renders, so nothing is half-built.
+        chosen = dict.fromkeys(
+            (lang, cid) for job in jobs for lang, cid in _conditions_of(project, job)
+        )
+        if problems := check_approved(project, chosen):
+            raise ContentError(problems)
     if on_start:
         on_start(len(jobs))
     outcomes: list[Outcome] = []
@@ -206,6 +214,22 @@ def document_html(
         context = summary_context(project, job.lang, conditions, brand, asset_url, links or [])
         names = ["clinician-summary.html.j2", "summary.html.j2"]
     return context, render_template(env, names, context)
+
+
+def _conditions_of(project: Project, job: Job) -> list[tuple[str, str]]:
+    """The conditions a document prints: one for a handout, all of its language else."""
+    if job.condition is not None:
+        return [(job.lang, job.condition)]
+    return [(job.lang, c.id) for c in project.ordered_conditions(job.lang)]
+
+
+def layouts(project: Project, jobs: Iterable[Job]) -> Iterator[tuple[Job, Fitted]]:
+    """Lay out handouts and summaries as a build would, writing nothing (the audit
+    counts their pages)."""
+    run = _Build(project, BuildOptions())
+    for job in jobs:
+        _, html = document_html(project, job, run.env)
+        yield job, run._fit(job, html, run.sheets(job), [])
 
 
 def stylesheets_for(

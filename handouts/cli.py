@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 
 from handouts import __version__
+from handouts.audit.report import markdown_table, print_table, to_json, write_reports
+from handouts.audit.run import audit_project
 from handouts.brand import brand_rows
 from handouts.build import BuildOptions, BuildResult, build
 from handouts.config import PDF_VARIANTS
-from handouts.errors import HandoutsError
+from handouts.errors import ConfigError, ContentError, HandoutsError, display_path
 from handouts.plan import Kind
 from handouts.progress import Progress
 from handouts.project import Project, load_project
@@ -72,7 +75,8 @@ _strict = click.option(
     "--strict",
     is_flag=True,
     default=None,
-    help="Treat warnings (brand contrast, fonts, logo quality) as errors.",
+    help="Treat warnings (brand contrast, fonts, logo quality, reading level past the "
+    "limit, PEMAT below the pass line, overdue reviews) as errors.",
 )
 
 
@@ -243,16 +247,111 @@ def _report(result: BuildResult) -> None:
 @_strict
 @click.pass_context
 def validate_command(ctx: click.Context, strict: bool | None) -> None:
-    """Check all content, brands and configuration without rendering."""
+    """Check all content, brands and configuration, and run the audit's checks, without
+    rendering pages."""
     project = _project(ctx, strict=strict)
+    report = audit_project(project, pages=False, strict=strict or None)
+    problems = report.all_problems()
+    if any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    for problem in problems:
+        click.echo(str(problem), err=True)
     conditions = len(project.conditions)
-    warnings = len(project.warnings)
+    warnings = len(project.warnings) + len(problems)
     click.echo(
         f"ok: {conditions} condition file{'s' if conditions != 1 else ''}, "
         f"{len(project.treatments)} shared text file(s), {len(project.sources)} sources, "
         f"{len(project.brands)} brand(s)"
         + (f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
     )
+
+
+@cli.command("audit")
+@click.option(
+    "--condition",
+    "conditions",
+    multiple=True,
+    metavar="ID",
+    help="Audit only this condition (repeatable).",
+)
+@click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    metavar="LANG",
+    help="Audit only this language (repeatable; default every language with content).",
+)
+@click.option(
+    "--brand",
+    "brands",
+    multiple=True,
+    metavar="NAME",
+    help="Brand whose layouts are counted (repeatable; default the brands built by default).",
+)
+@_output
+@click.option("--pages/--no-pages", default=True, help="Lay out each handout to count pages.")
+@click.option(
+    "--markdown",
+    is_flag=True,
+    help="Print only the summary table, as Markdown (the README's audit table).",
+)
+@_strict
+@click.pass_context
+def audit_command(
+    ctx: click.Context,
+    conditions: tuple[str, ...],
+    languages: tuple[str, ...],
+    brands: tuple[str, ...],
+    output: Path | None,
+    pages: bool,
+    markdown: bool,
+    strict: bool | None,
+) -> None:
+    """Measure reading level, PEMAT-P items, length, review state, citations and terms;
+    write audit.html and audit.json to the output folder."""
+    project = _project(ctx, strict=strict)
+    _known(project, conditions, languages, brands)
+    report = audit_project(
+        project,
+        languages=languages,
+        conditions=conditions,
+        brands=brands,
+        pages=pages,
+        strict=strict or None,
+    )
+    data = to_json(report)
+    if markdown:
+        click.echo(markdown_table(data), nl=False)
+        return
+    # Wide enough for the table in a log file or CI, where there is no terminal width.
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    print_table(data, console)
+    problems = report.all_problems()
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    folder = (output or project.config.output_dir).resolve()
+    written = write_reports(report, folder)
+    click.echo("wrote " + ", ".join(display_path(p) for p in written))
+    errors = sum(p.severity == "error" for p in problems)
+    if errors:
+        raise HandoutsError(f"{errors} error{'s' if errors != 1 else ''} found by the audit")
+
+
+def _known(
+    project: Project, conditions: Sequence[str], languages: Sequence[str], brands: Sequence[str]
+) -> None:
+    """Names given on the command line must exist: a typo would audit nothing."""
+    ids = {cid for _, cid in project.conditions}
+    for name, given, known in (
+        ("condition", conditions, ids),
+        ("language", languages, set(project.languages())),
+        ("brand", brands, set(project.brands)),
+    ):
+        for value in given:
+            if value not in known:
+                raise ConfigError(
+                    f"unknown {name} '{value}' (known: {', '.join(sorted(known)) or 'none'})"
+                )
 
 
 @cli.command("list")

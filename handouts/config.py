@@ -66,6 +66,9 @@ class Settings(BaseModel):
     )
     pdf_variant: str = Field(DEFAULT_VARIANT, description="PDF variant: pdf/ua-1, pdf/a-3a, ...")
     print_shop: bool = Field(False, description="3 mm bleed, crop marks and PDF/X-3.")
+    require_approved: bool = Field(
+        False, description="Refuse to build content a clinical reviewer has not approved."
+    )
     binder: bool = Field(
         False, description="Also build one binder PDF per brand and language (cover, contents)."
     )

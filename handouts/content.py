@@ -8,6 +8,8 @@ Files in the conditions folder:
 - ``_treatment.<lang>.yaml``: text shared by every condition (what IVIG is, what to
   expect at an infusion, side effects, when to call, class safety warnings). A
   condition may replace any shared section, or add items to it under ``add:``.
+- ``_glossary.<lang>.yaml``: plain-word definitions shared by every condition. A
+  handout's "Words to know" box holds each glossary term its text uses.
 - ``_sources.yaml``: the evidence the content cites, by stable id.
 
 Adding a condition or a language is adding files; no code changes.
@@ -19,7 +21,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -42,10 +44,41 @@ class Review(Strict):
     version: Text
     updated: dt.date = Field(description="Date the text last changed; dates the PDF.")
 
+    @model_validator(mode="after")
+    def _approval_is_complete(self) -> Review:
+        # An approval prints "Reviewed by X on D; next review N": all three must exist.
+        if self.status == "approved":
+            missing = [
+                name for name in ("reviewer", "reviewed", "next_review") if not getattr(self, name)
+            ]
+            if missing:
+                raise ValueError(f"approved content needs {', '.join(missing)}")
+        if self.reviewed and self.next_review and self.next_review <= self.reviewed:
+            raise ValueError(
+                f"next_review ({self.next_review}) must come after reviewed ({self.reviewed})"
+            )
+        return self
+
 
 class Term(Strict):
     term: Text
     means: Text
+    forms: list[Text] = Field(
+        [], description="Other spellings that count as a use: plurals, 'flare-ups'."
+    )
+
+    def words(self) -> list[str]:
+        return [self.term, *self.forms]
+
+
+class GlossaryFile(Strict):
+    lang: Lang
+    terms: Annotated[list[Term], Field(min_length=1)]
+    plain_words: list[Text] = Field(
+        [],
+        description="Long words readers know (allergic, usually): the audit does not ask "
+        "for a definition of these.",
+    )
 
 
 class Cited(Strict):
@@ -87,7 +120,12 @@ class PatientText(OptionalSections):
     about_condition: Items
     how_ivig_helps: Items
     key_points: Items
-    terms: list[Term] = []
+    explained: list[Text] = Field(
+        [], description="Glossary terms this text explains where it uses them (no box entry)."
+    )
+    names: list[Text] = Field(
+        [], description="Drug and condition names the reading level leaves out."
+    )
     add: OptionalSections = Field(
         default_factory=OptionalSections,
         description="Items added after the shared items of a section.",
@@ -115,7 +153,12 @@ class ConditionFile(Strict):
 
 class TreatmentPatient(SharedSections):
     what_it_is: Items
-    terms: list[Term] = []
+    explained: list[Text] = Field(
+        [], description="Glossary terms this text explains where it uses them (no box entry)."
+    )
+    names: list[Text] = Field(
+        [], description="Drug and condition names the reading level leaves out."
+    )
 
 
 class TreatmentClinician(Strict):
@@ -168,6 +211,7 @@ class Condition(BaseModel):
     sections: SharedSections
     key_points: list[str]
     terms: list[Term]
+    names: list[str]
     clinician: ClinicianRow
 
     @property
@@ -181,7 +225,9 @@ class Condition(BaseModel):
         return max(self.review.updated, self.treatment_review.updated)
 
 
-def merge(condition: ConditionFile, treatment: TreatmentFile) -> Condition:
+def merge(
+    condition: ConditionFile, treatment: TreatmentFile, glossary: GlossaryFile | None
+) -> Condition:
     patient = condition.patient
     sections = {}
     for name in SECTION_NAMES:
@@ -189,16 +235,17 @@ def merge(condition: ConditionFile, treatment: TreatmentFile) -> Condition:
         items = list(own if own is not None else getattr(treatment.patient, name))
         items += getattr(patient.add, name) or []
         sections[name] = items
-    # A shared term is printed only where the handout uses it: a glossary entry for a
-    # word the page never says is clutter. The condition's own terms always print.
-    text = _patient_text(patient, treatment, sections).lower()
-    own_terms = {t.term.lower() for t in patient.terms}
-    shared = [
+    text = patient_text(patient, treatment, sections)
+    explained = {t.lower() for t in [*patient.explained, *treatment.patient.explained]}
+    # A term is boxed where the page uses it; a definition for a word the page never
+    # says is clutter, and one the text already explains in place is a repeat.
+    terms = [
         t
-        for t in treatment.patient.terms
-        if t.term.lower() not in own_terms and _uses(text, t.term.lower())
+        for t in (glossary.terms if glossary else [])
+        if t.term.lower() not in explained and uses(text, t)
     ]
-    terms = list(patient.terms) + shared
+    names = [condition.name, condition.short_name, treatment.name, treatment.full_name]
+    names += [*treatment.patient.names, *patient.names]
     return Condition(
         id=condition.id,
         lang=condition.lang,
@@ -217,13 +264,15 @@ def merge(condition: ConditionFile, treatment: TreatmentFile) -> Condition:
         sections=SharedSections(**sections),
         key_points=list(patient.key_points),
         terms=sorted(terms, key=lambda t: t.term.lower()),
+        names=list(dict.fromkeys(names)),
         clinician=condition.clinician,
     )
 
 
-def _patient_text(
+def patient_text(
     patient: PatientText, treatment: TreatmentFile, sections: dict[str, list[str]]
 ) -> str:
+    """Every patient sentence of a handout, one per line: where glossary terms are sought."""
     parts = [patient.title, patient.purpose, *patient.about_condition, *patient.how_ivig_helps]
     parts += [*patient.key_points, *treatment.patient.what_it_is]
     for items in sections.values():
@@ -231,6 +280,20 @@ def _patient_text(
     return "\n".join(parts)
 
 
-def _uses(text: str, term: str) -> bool:
-    """Whether ``term`` (or its plural) appears as a whole word in ``text``."""
-    return re.search(rf"\b{re.escape(term)}(s|es)?\b", text) is not None
+def patient_text_of(condition: Condition) -> str:
+    """Every patient sentence of a merged condition, one per line."""
+    c = condition
+    parts = [c.title, c.purpose, *c.about_condition, *c.how_ivig_helps, *c.key_points]
+    parts += c.what_ivig_is
+    for name in SECTION_NAMES:
+        parts += getattr(c.sections, name)
+    return "\n".join(parts)
+
+
+def uses(text: str, term: Term) -> bool:
+    """Whether ``text`` says the term or one of its forms (or their plural in -s or -es)
+    as whole words, in any case."""
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(word)}(?:s|es)?(?![\w-])", text, re.IGNORECASE)
+        for word in term.words()
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts.brand import ALL_BRANDS, Brand, brand_names, load_brand, missing_brand
@@ -15,15 +15,19 @@ from handouts.config import ProjectConfig, load_settings
 from handouts.content import (
     Condition,
     ConditionFile,
+    GlossaryFile,
     Source,
     SourcesFile,
     TreatmentFile,
     merge,
 )
 from handouts.errors import ContentError, Location, Problem
+from handouts.errors import strict as strict_problems
 from handouts.sources import InputError, SourceFile, load_toml, load_yaml, validate
 
 SOURCES_FILE = "_sources.yaml"
+GLOSSARY_FILE = "_glossary.{lang}.yaml"
+GLOSSARY = re.compile(r"^_glossary\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
 TREATMENT = re.compile(r"^_treatment\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
 CONDITION = re.compile(r"^(?P<id>[a-z0-9]+(-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
 
@@ -35,11 +39,14 @@ class Project:
     config: ProjectConfig
     conditions: dict[tuple[str, str], Condition] = field(default_factory=dict)  # (lang, id)
     treatments: dict[str, TreatmentFile] = field(default_factory=dict)
+    glossaries: dict[str, GlossaryFile] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     brands: dict[str, Brand] = field(default_factory=dict)
     files: dict[tuple[str, str], list[Path]] = field(default_factory=dict)  # inputs per condition
     stylesheets: list[Path] = field(default_factory=list)  # the project's own, after the brand's
     warnings: list[Problem] = field(default_factory=list)
+    # Every content file as read, with positions: the audit points at lines in them.
+    documents: dict[Path, SourceFile] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -84,7 +91,7 @@ def load_project(
     problems += _load_content(project)
     problems += _load_brands(project)
     if settings.strict if strict is None else strict:
-        problems = [replace(p, severity="error") for p in problems]
+        problems = strict_problems(problems)
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
     project.warnings = problems
@@ -130,7 +137,14 @@ def _load_content(project: Project) -> list[Problem]:
         except InputError as exc:
             problems.append(exc.problem)
             continue
-        if match := TREATMENT.match(name):
+        project.documents[path] = source
+        if match := GLOSSARY.match(name):
+            glossary, found = validate(GlossaryFile, source)
+            problems += found
+            if glossary is not None:
+                problems += _check_lang(source, glossary.lang, match["lang"])
+                project.glossaries[glossary.lang] = glossary
+        elif match := TREATMENT.match(name):
             treatment, found = validate(TreatmentFile, source)
             problems += found
             if treatment is not None:
@@ -157,7 +171,8 @@ def _load_content(project: Project) -> list[Problem]:
                 Problem(
                     Location(path),
                     "unexpected file name: condition files are named <id>.<lang>.yaml "
-                    "(for example kawasaki-disease.en.yaml); shared text is _treatment.<lang>.yaml",
+                    "(for example kawasaki-disease.en.yaml); shared text is _treatment.<lang>.yaml "
+                    "and shared definitions _glossary.<lang>.yaml",
                 )
             )
 
@@ -167,6 +182,7 @@ def _load_content(project: Project) -> list[Problem]:
         except InputError as exc:
             problems.append(exc.problem)
         else:
+            project.documents[sources_path] = source
             parsed, found = validate(SourcesFile, source)
             problems += found
             for index, item in enumerate(parsed.sources if parsed else []):
@@ -196,12 +212,15 @@ def _load_content(project: Project) -> list[Problem]:
             )
             continue
         key = (condition.lang, condition.id)
-        project.conditions[key] = merge(condition, treatment)
+        glossary = project.glossaries.get(condition.lang)
+        project.conditions[key] = merge(condition, treatment, glossary)
         project.files[key] = [
             source.path,
             folder / f"_treatment.{condition.lang}.yaml",
             sources_path,
         ]
+        if glossary is not None:
+            project.files[key].append(folder / f"_glossary.{condition.lang}.yaml")
 
     for lang in project.config.settings.languages:
         if not any(clang == lang for clang, _ in project.conditions) and not problems:

@@ -1,0 +1,222 @@
+"""Checks over the whole content set: review governance, citations and the glossary.
+
+Each returns located problems. Severity follows one rule: "error" is always an error;
+a "warning" that ``escalates`` becomes an error under ``--strict``; one that does not
+(a missed target, as opposed to a broken limit) stays a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts.content import Review, patient_text_of, uses
+from handouts.errors import Location, Problem
+from handouts.project import GLOSSARY_FILE, SOURCES_FILE, Project
+
+REVIEW_MONTHS = 24  # Krames re-reviews its patient education every 24 months
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """One content file's review, as the audit reports it."""
+
+    path: Path
+    status: str
+    reviewer: str | None
+    reviewed: dt.date | None
+    next_review: dt.date | None
+    version: str
+    updated: dt.date
+    overdue: bool
+
+
+def _review_files(project: Project) -> Iterable[tuple[Path, Review]]:
+    folder = project.config.conditions_dir
+    for lang, treatment in sorted(project.treatments.items()):
+        yield folder / f"_treatment.{lang}.yaml", treatment.review
+    for (lang, cid), condition in sorted(project.conditions.items()):
+        yield folder / f"{cid}.{lang}.yaml", condition.review
+
+
+def review_states(project: Project, today: dt.date) -> dict[Path, ReviewState]:
+    return {
+        path: ReviewState(
+            path,
+            r.status,
+            r.reviewer,
+            r.reviewed,
+            r.next_review,
+            r.version,
+            r.updated,
+            overdue=r.status == "approved" and r.next_review is not None and today > r.next_review,
+        )
+        for path, r in _review_files(project)
+    }
+
+
+def check_reviews(project: Project, today: dt.date) -> list[Problem]:
+    """Approved text must be current: reviewed after its last change and not overdue."""
+    problems = []
+    for path, review in _review_files(project):
+        where = _at(project, path, ("review",))
+        if review.status != "approved":
+            continue
+        assert review.reviewed is not None
+        assert review.next_review is not None
+        if today > review.next_review:
+            problems.append(
+                Problem(
+                    _at(project, path, ("review", "next_review")),
+                    f"approved text is past its next review date ({review.next_review}); "
+                    "have it reviewed again",
+                    "warning",
+                )
+            )
+        if review.updated > review.reviewed:
+            problems.append(
+                Problem(
+                    _at(project, path, ("review", "updated")),
+                    f"the text changed on {review.updated}, after its review on "
+                    f"{review.reviewed}; the approval does not cover the change",
+                    "warning",
+                )
+            )
+        if review.reviewed > today:
+            problems.append(Problem(where, f"review date {review.reviewed} is in the future"))
+        if _months(review.reviewed, review.next_review) > REVIEW_MONTHS:
+            problems.append(
+                Problem(
+                    _at(project, path, ("review", "next_review")),
+                    f"next review is more than {REVIEW_MONTHS} months after the last one",
+                    "warning",
+                    escalates=False,
+                )
+            )
+    return problems
+
+
+def check_approved(project: Project, conditions: Iterable[tuple[str, str]]) -> list[Problem]:
+    """``require_approved``: each draft among the given conditions, where it says so."""
+    problems = []
+    folder = project.config.conditions_dir
+    for lang, cid in conditions:
+        condition = project.conditions[(lang, cid)]
+        parts = [
+            (folder / f"{cid}.{lang}.yaml", condition.review),
+            (folder / f"_treatment.{lang}.yaml", condition.treatment_review),
+        ]
+        for path, review in parts:
+            if review.status != "approved":
+                problems.append(
+                    Problem(
+                        _at(project, path, ("review", "status")),
+                        f"'{cid}' ({lang}) is a draft and require_approved is set; "
+                        "a clinical reviewer must approve it before it is printed",
+                    )
+                )
+    return list(dict.fromkeys(problems))  # the shared file is named once
+
+
+def check_citations(project: Project) -> list[Problem]:
+    """Every source in the list is cited somewhere (unknown ids fail when loading)."""
+    cited = {s for cell in _cells(project) for s in cell}
+    source = project.documents.get(project.config.conditions_dir / SOURCES_FILE)
+    problems = []
+    for index, source_id in enumerate(project.sources):
+        if source_id not in cited:
+            where = (
+                source.locate(("sources", index, "id"))
+                if source
+                else Location(project.config.conditions_dir / SOURCES_FILE)
+            )
+            problems.append(
+                Problem(
+                    where,
+                    f"source '{source_id}' is cited by no summary cell; cite it or remove it",
+                )
+            )
+    return problems
+
+
+def _cells(project: Project) -> Iterable[list[str]]:
+    for condition in project.conditions.values():
+        row = condition.clinician
+        for cell in (row.role, row.regimen, row.evidence, row.label, row.monitoring):
+            yield cell.sources
+    for treatment in project.treatments.values():
+        for cited in treatment.clinician.class_safety:
+            yield cited.sources
+
+
+def check_glossaries(project: Project) -> list[Problem]:
+    problems: list[Problem] = []
+    folder = project.config.conditions_dir
+    for lang in project.languages():
+        path = folder / GLOSSARY_FILE.format(lang=lang)
+        glossary = project.glossaries.get(lang)
+        if glossary is None:
+            problems.append(
+                Problem(
+                    Location(path),
+                    f"no glossary for '{lang}': handouts print no 'Words to know' box",
+                    "warning",
+                )
+            )
+            continue
+        seen: dict[str, str] = {}
+        for index, term in enumerate(glossary.terms):
+            for word in term.words():
+                if word.lower() in seen:
+                    problems.append(
+                        Problem(
+                            _at(project, path, ("terms", index)),
+                            f"'{word}' is defined twice (also under '{seen[word.lower()]}')",
+                        )
+                    )
+                seen[word.lower()] = term.term
+        texts = [
+            patient_text_of(c) for (clang, _), c in project.conditions.items() if clang == lang
+        ]
+        for index, term in enumerate(glossary.terms):
+            if not any(uses(text, term) for text in texts):
+                problems.append(
+                    Problem(
+                        _at(project, path, ("terms", index, "term")),
+                        f"'{term.term}' is used by no handout; remove it or use it",
+                        "warning",
+                        escalates=False,
+                    )
+                )
+        problems += _check_explained(project, lang, seen)
+    return problems
+
+
+def _check_explained(project: Project, lang: str, defined: dict[str, str]) -> list[Problem]:
+    """Terms a file says it explains in place must be glossary terms."""
+    problems = []
+    for _path, source in sorted(project.documents.items()):
+        data = source.data if isinstance(source.data, dict) else {}
+        patient = data.get("patient")
+        if data.get("lang") != lang or not isinstance(patient, dict):
+            continue
+        for index, name in enumerate(patient.get("explained") or []):
+            if isinstance(name, str) and name.lower() not in defined:
+                problems.append(
+                    Problem(
+                        source.locate(("patient", "explained", index)),
+                        f"'{name}' is listed as explained, but the glossary does not define it",
+                    )
+                )
+    return problems
+
+
+def _at(project: Project, path: Path, keys: tuple[str | int, ...]) -> Location:
+    source = project.documents.get(path)
+    return source.locate(keys) if source else Location(path)
+
+
+def _months(start: dt.date, end: dt.date) -> float:
+    return (end.year - start.year) * 12 + (end.month - start.month) + (end.day - start.day) / 31
