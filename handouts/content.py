@@ -280,16 +280,6 @@ def patient_text(
     return "\n".join(parts)
 
 
-def patient_text_of(condition: Condition) -> str:
-    """Every patient sentence of a merged condition, one per line."""
-    c = condition
-    parts = [c.title, c.purpose, *c.about_condition, *c.how_ivig_helps, *c.key_points]
-    parts += c.what_ivig_is
-    for name in SECTION_NAMES:
-        parts += getattr(c.sections, name)
-    return "\n".join(parts)
-
-
 def uses(text: str, term: Term) -> bool:
     """Whether ``text`` says the term or one of its forms (or their plural in -s or -es)
     as whole words, in any case."""

@@ -96,7 +96,8 @@ def handout_context(
     c = condition
     url = brand.clinic.handout_url(c.id, c.lang, brand.name)
     # No online address, no QR code: the printed page is complete on its own.
-    qr = qr_code(url, f"QR code: this handout online at {web_label(url)}") if url else None
+    code = qr_code(url, f"QR code: this handout online at {web_label(url)}") if url else None
+    qr = {"svg": code.svg, "label": code.label, "column": qr_column(c)} if code else None
     steps = [
         {"heading": "Before your infusion", "items": c.sections.before},
         {"heading": "During your infusion", "items": c.sections.during},
@@ -127,6 +128,19 @@ def handout_context(
         "edition": edition,
         "brand_name": brand.name,
     }
+
+
+# Characters of text the write-in block ("My other questions:" and two lines) takes.
+WRITE_IN_CHARS = 140
+
+
+def qr_column(c: Condition) -> str:
+    """Which column of the last row gets the QR code: the one with less text, so the
+    code fills space that would be empty. Measured in characters, a close enough proxy
+    for height when both columns have the same width and type."""
+    questions = sum(len(q) for q in c.sections.questions) + WRITE_IN_CHARS
+    terms = sum(len(t.term) + len(t.means) + 2 for t in c.terms)
+    return "questions" if questions <= terms else "terms"
 
 
 def cite_numbers(cited_lists: Iterable[list[str]]) -> dict[str, int]:

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from ruamel.yaml import YAML
+
 from handouts.config import CONFIG_NAME
 from handouts.defaults import defaults_dir
 from handouts.errors import ConfigError
+from handouts.sources import load_yaml
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -95,9 +98,42 @@ def _write(root: Path, options: InitOptions) -> None:
     conditions = root / "conditions"
     conditions.mkdir()
     source = defaults_dir() / "conditions"
-    for name in ("_sources.yaml", "_treatment.en.yaml", f"{options.condition}.en.yaml"):
+    chosen = ("_treatment.en.yaml", "_glossary.en.yaml", f"{options.condition}.en.yaml")
+    for name in chosen:
         shutil.copyfile(source / name, conditions / name)
+    _copy_cited_sources(source / "_sources.yaml", conditions / "_sources.yaml", conditions)
     (root / "templates").mkdir()
+
+
+def _copy_cited_sources(source: Path, target: Path, conditions: Path) -> None:
+    """Copy the source list with only the sources the copied files cite: the audit
+    rejects a source nothing cites. Comments and order are kept (round-trip YAML)."""
+    cited: set[str] = set()
+    for path in conditions.glob("*.yaml"):
+        cited |= _cited(load_yaml(path).data)
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # keep each citation on its line, as written
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    data = yaml.load(source.read_text(encoding="utf-8"))
+    kept = [item for item in data["sources"] if item["id"] in cited]
+    data["sources"].clear()
+    data["sources"].extend(kept)
+    with target.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+
+
+def _cited(node: object) -> set[str]:
+    """Every id in a ``sources: [...]`` list anywhere in a content file."""
+    if isinstance(node, dict):
+        found = set(node["sources"]) if isinstance(node.get("sources"), list) else set()
+        for key, value in node.items():
+            if key != "sources":
+                found |= _cited(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_cited(value) for value in node)) if node else set()
+    return set()
 
 
 def _fill(name: str, target: Path, values: dict[str, str]) -> None:

@@ -28,6 +28,7 @@ def test_init_writes_config_brand_condition_and_empty_templates(tmp_path: Path) 
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert files == [
         "README.md",
+        "conditions/_glossary.en.yaml",
         "conditions/_sources.yaml",
         "conditions/_treatment.en.yaml",
         "conditions/guillain-barre-syndrome.en.yaml",
@@ -42,6 +43,10 @@ def test_init_writes_config_brand_condition_and_empty_templates(tmp_path: Path) 
     code, output = run(target, "brands", "--strict")
     assert code == 0, output
     assert 'St. "Ann" & Co' in output
+    # Only the sources the copied condition cites: the audit rejects uncited ones.
+    code, output = run(target, "validate", "--strict")
+    assert code == 0, output
+    assert "9 sources" in output
 
 
 def test_the_new_project_builds_with_the_package_defaults(tmp_path: Path) -> None:

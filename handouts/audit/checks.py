@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.content import Review, patient_text_of, uses
+from handouts.content import Review
 from handouts.errors import Location, Problem
 from handouts.project import GLOSSARY_FILE, SOURCES_FILE, Project
 
@@ -177,19 +177,6 @@ def check_glossaries(project: Project) -> list[Problem]:
                         )
                     )
                 seen[word.lower()] = term.term
-        texts = [
-            patient_text_of(c) for (clang, _), c in project.conditions.items() if clang == lang
-        ]
-        for index, term in enumerate(glossary.terms):
-            if not any(uses(text, term) for text in texts):
-                problems.append(
-                    Problem(
-                        _at(project, path, ("terms", index, "term")),
-                        f"'{term.term}' is used by no handout; remove it or use it",
-                        "warning",
-                        escalates=False,
-                    )
-                )
         problems += _check_explained(project, lang, seen)
     return problems
 
