@@ -59,6 +59,12 @@ class Review(Strict):
             )
         return self
 
+    def overdue(self, today: dt.date) -> bool:
+        """Approved text past its next review date."""
+        return (
+            self.status == "approved" and self.next_review is not None and today > self.next_review
+        )
+
 
 class Term(Strict):
     term: Text
@@ -235,7 +241,7 @@ def merge(
         items = list(own if own is not None else getattr(treatment.patient, name))
         items += getattr(patient.add, name) or []
         sections[name] = items
-    text = patient_text(patient, treatment, sections)
+    text = _patient_text(patient, treatment, sections)
     explained = {t.lower() for t in [*patient.explained, *treatment.patient.explained]}
     # A term is boxed where the page uses it; a definition for a word the page never
     # says is clutter, and one the text already explains in place is a repeat.
@@ -269,7 +275,7 @@ def merge(
     )
 
 
-def patient_text(
+def _patient_text(
     patient: PatientText, treatment: TreatmentFile, sections: dict[str, list[str]]
 ) -> str:
     """Every patient sentence of a handout, one per line: where glossary terms are sought."""

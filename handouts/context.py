@@ -96,8 +96,7 @@ def handout_context(
     c = condition
     url = brand.clinic.handout_url(c.id, c.lang, brand.name)
     # No online address, no QR code: the printed page is complete on its own.
-    code = qr_code(url, f"QR code: this handout online at {web_label(url)}") if url else None
-    qr = {"svg": code.svg, "label": code.label, "column": qr_column(c)} if code else None
+    qr = qr_code(url, f"QR code: this handout online at {web_label(url)}") if url else None
     steps = [
         {"heading": "Before your infusion", "items": c.sections.before},
         {"heading": "During your infusion", "items": c.sections.during},
@@ -125,6 +124,7 @@ def handout_context(
         "logo_url": asset_url(brand.logo_path),
         "status": status_line([c.review, c.treatment_review]),
         "qr": qr,
+        "qr_column": qr_column(c),
         "edition": edition,
         "brand_name": brand.name,
     }

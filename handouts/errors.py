@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -51,7 +51,7 @@ class Problem:
 
 def strict(problems: Iterable[Problem]) -> list[Problem]:
     """The problems as ``--strict`` sees them: escalating warnings become errors."""
-    return [Problem(p.location, p.message, "error", True) if p.escalates else p for p in problems]
+    return [replace(p, severity="error") if p.escalates else p for p in problems]
 
 
 class HandoutsError(click.ClickException):

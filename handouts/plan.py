@@ -70,13 +70,15 @@ class Settings:
         )
 
 
-def _select(
+def select(
     requested: Sequence[str],
     available: Sequence[str],
     default: Sequence[str],
     what: str,
     project: Project,
 ) -> list[str]:
+    """The names asked for, checked against those there are: ``default`` when none is
+    asked for, every one for "all", an error naming each unknown one."""
     if not requested:
         return list(default)
     if ALL in requested:
@@ -104,14 +106,14 @@ def folder(brand: str, lang: str, edition: Edition, print_shop: bool) -> str:
 def plan(project: Project, options: BuildOptions) -> list[Job]:
     settings = project.config.settings
     build = Settings.of(project, options)
-    brands = _select(
+    brands = select(
         options.brands, sorted(project.brands), project.default_brands(), "brand", project
     )
-    langs = _select(options.languages, project.languages(), settings.languages, "language", project)
+    langs = select(options.languages, project.languages(), settings.languages, "language", project)
     editions: list[Edition] = [
         e
         for e in EDITIONS
-        if e in _select(options.editions, EDITIONS, settings.editions, "edition", project)
+        if e in select(options.editions, EDITIONS, settings.editions, "edition", project)
     ]
     ext = options.format
     kinds = options.kinds or (
@@ -121,7 +123,7 @@ def plan(project: Project, options: BuildOptions) -> list[Job]:
     for brand in brands:
         for lang in langs:
             available = project.condition_ids(lang)
-            chosen = _select(options.conditions, available, available, "condition", project)
+            chosen = select(options.conditions, available, available, "condition", project)
             for edition in editions if "handout" in kinds else []:
                 where = folder(brand, lang, edition, build.print_shop)
                 for cid in chosen:

@@ -26,7 +26,6 @@ from handouts.errors import strict as strict_problems
 from handouts.sources import InputError, SourceFile, load_toml, load_yaml, validate
 
 SOURCES_FILE = "_sources.yaml"
-GLOSSARY_FILE = "_glossary.{lang}.yaml"
 GLOSSARY = re.compile(r"^_glossary\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
 TREATMENT = re.compile(r"^_treatment\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
 CONDITION = re.compile(r"^(?P<id>[a-z0-9]+(-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
@@ -71,6 +70,26 @@ class Project:
 
     def languages(self) -> list[str]:
         return sorted({lang for lang, _ in self.conditions})
+
+    # Where each content file lives: one place names them for loading, building and
+    # the audit's locations.
+    def condition_file(self, lang: str, cid: str) -> Path:
+        return self.config.conditions_dir / f"{cid}.{lang}.yaml"
+
+    def treatment_file(self, lang: str) -> Path:
+        return self.config.conditions_dir / f"_treatment.{lang}.yaml"
+
+    def glossary_file(self, lang: str) -> Path:
+        return self.config.conditions_dir / f"_glossary.{lang}.yaml"
+
+    @property
+    def sources_file(self) -> Path:
+        return self.config.conditions_dir / SOURCES_FILE
+
+    def locate(self, path: Path, keys: tuple[str | int, ...]) -> Location:
+        """Where ``keys`` are in a content file that was read; the file itself if not."""
+        source = self.documents.get(path)
+        return source.locate(keys) if source else Location(path)
 
 
 def load_project(
@@ -121,7 +140,7 @@ def _load_content(project: Project) -> list[Problem]:
         where = _setting_location(project.config, "conditions")
         return [Problem(where, f"content folder {folder} not found")]
     problems: list[Problem] = []
-    sources_path = folder / SOURCES_FILE
+    sources_path = project.sources_file
     raw_conditions: list[tuple[ConditionFile, SourceFile]] = []
     cited_where: list[tuple[str, Location]] = []
 
@@ -150,7 +169,7 @@ def _load_content(project: Project) -> list[Problem]:
             if treatment is not None:
                 problems += _check_lang(source, treatment.lang, match["lang"])
                 project.treatments[treatment.lang] = treatment
-                cited_where += _citations(source, ("clinician", "class_safety"))
+                cited_where += citations(source, ("clinician", "class_safety"))
         elif match := CONDITION.match(name):
             condition, found = validate(ConditionFile, source)
             problems += found
@@ -165,7 +184,7 @@ def _load_content(project: Project) -> list[Problem]:
                         )
                     )
                 raw_conditions.append((condition, source))
-                cited_where += _citations(source, ("clinician",))
+                cited_where += citations(source, ("clinician",))
         else:
             problems.append(
                 Problem(
@@ -207,20 +226,16 @@ def _load_content(project: Project) -> list[Problem]:
                 Problem(
                     source.locate(("lang",)),
                     f"no shared text for language '{condition.lang}' "
-                    f"(expected {folder / f'_treatment.{condition.lang}.yaml'})",
+                    f"(expected {project.treatment_file(condition.lang)})",
                 )
             )
             continue
         key = (condition.lang, condition.id)
         glossary = project.glossaries.get(condition.lang)
         project.conditions[key] = merge(condition, treatment, glossary)
-        project.files[key] = [
-            source.path,
-            folder / f"_treatment.{condition.lang}.yaml",
-            sources_path,
-        ]
+        project.files[key] = [source.path, project.treatment_file(condition.lang), sources_path]
         if glossary is not None:
-            project.files[key].append(folder / f"_glossary.{condition.lang}.yaml")
+            project.files[key].append(project.glossary_file(condition.lang))
 
     for lang in project.config.settings.languages:
         if not any(clang == lang for clang, _ in project.conditions) and not problems:
@@ -240,7 +255,7 @@ def _check_lang(source: SourceFile, declared: str, from_name: str) -> list[Probl
     ]
 
 
-def _citations(source: SourceFile, under: tuple[str | int, ...]) -> list[tuple[str, Location]]:
+def citations(source: SourceFile, under: tuple[str | int, ...] = ()) -> list[tuple[str, Location]]:
     """Every ``sources: [...]`` list below a path of the file, with the position of each id."""
     found: list[tuple[str, Location]] = []
 

@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 from handouts.config import CONFIG_NAME
 from handouts.defaults import defaults_dir
 from handouts.errors import ConfigError
+from handouts.project import citations
 from handouts.sources import load_yaml
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
@@ -110,7 +111,7 @@ def _copy_cited_sources(source: Path, target: Path, conditions: Path) -> None:
     rejects a source nothing cites. Comments and order are kept (round-trip YAML)."""
     cited: set[str] = set()
     for path in conditions.glob("*.yaml"):
-        cited |= _cited(load_yaml(path).data)
+        cited |= {source_id for source_id, _ in citations(load_yaml(path))}
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # keep each citation on its line, as written
@@ -121,19 +122,6 @@ def _copy_cited_sources(source: Path, target: Path, conditions: Path) -> None:
     data["sources"].extend(kept)
     with target.open("w", encoding="utf-8") as handle:
         yaml.dump(data, handle)
-
-
-def _cited(node: object) -> set[str]:
-    """Every id in a ``sources: [...]`` list anywhere in a content file."""
-    if isinstance(node, dict):
-        found = set(node["sources"]) if isinstance(node.get("sources"), list) else set()
-        for key, value in node.items():
-            if key != "sources":
-                found |= _cited(value)
-        return found
-    if isinstance(node, list):
-        return set().union(*(_cited(value) for value in node)) if node else set()
-    return set()
 
 
 def _fill(name: str, target: Path, values: dict[str, str]) -> None:

@@ -286,7 +286,7 @@ def test_an_approved_file_past_its_review_date_warns_and_fails_under_strict(
     overdue = [p for p in report.all_problems() if "past its next review date" in p.message]
     assert [p.severity for p in overdue] == ["warning"]
     assert overdue[0].location.line == line_of(path, "next_review:")
-    assert report.reviews[path].overdue
+    assert report.reviews[path].overdue(today)
 
     strict = _audit(project_copy, today=today, strict=True)
     assert any(

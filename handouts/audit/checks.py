@@ -9,67 +9,39 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from handouts.content import Review
 from handouts.errors import Location, Problem
-from handouts.project import GLOSSARY_FILE, SOURCES_FILE, Project
+from handouts.project import Project
 
 REVIEW_MONTHS = 24  # Krames re-reviews its patient education every 24 months
 
 
-@dataclass(frozen=True)
-class ReviewState:
-    """One content file's review, as the audit reports it."""
-
-    path: Path
-    status: str
-    reviewer: str | None
-    reviewed: dt.date | None
-    next_review: dt.date | None
-    version: str
-    updated: dt.date
-    overdue: bool
-
-
 def _review_files(project: Project) -> Iterable[tuple[Path, Review]]:
-    folder = project.config.conditions_dir
     for lang, treatment in sorted(project.treatments.items()):
-        yield folder / f"_treatment.{lang}.yaml", treatment.review
+        yield project.treatment_file(lang), treatment.review
     for (lang, cid), condition in sorted(project.conditions.items()):
-        yield folder / f"{cid}.{lang}.yaml", condition.review
+        yield project.condition_file(lang, cid), condition.review
 
 
-def review_states(project: Project, today: dt.date) -> dict[Path, ReviewState]:
-    return {
-        path: ReviewState(
-            path,
-            r.status,
-            r.reviewer,
-            r.reviewed,
-            r.next_review,
-            r.version,
-            r.updated,
-            overdue=r.status == "approved" and r.next_review is not None and today > r.next_review,
-        )
-        for path, r in _review_files(project)
-    }
+def review_states(project: Project) -> dict[Path, Review]:
+    """Every content file's review, as the report lists them."""
+    return dict(_review_files(project))
 
 
 def check_reviews(project: Project, today: dt.date) -> list[Problem]:
     """Approved text must be current: reviewed after its last change and not overdue."""
     problems = []
     for path, review in _review_files(project):
-        where = _at(project, path, ("review",))
         if review.status != "approved":
             continue
         assert review.reviewed is not None
         assert review.next_review is not None
-        if today > review.next_review:
+        if review.overdue(today):
             problems.append(
                 Problem(
-                    _at(project, path, ("review", "next_review")),
+                    project.locate(path, ("review", "next_review")),
                     f"approved text is past its next review date ({review.next_review}); "
                     "have it reviewed again",
                     "warning",
@@ -78,18 +50,23 @@ def check_reviews(project: Project, today: dt.date) -> list[Problem]:
         if review.updated > review.reviewed:
             problems.append(
                 Problem(
-                    _at(project, path, ("review", "updated")),
+                    project.locate(path, ("review", "updated")),
                     f"the text changed on {review.updated}, after its review on "
                     f"{review.reviewed}; the approval does not cover the change",
                     "warning",
                 )
             )
         if review.reviewed > today:
-            problems.append(Problem(where, f"review date {review.reviewed} is in the future"))
+            problems.append(
+                Problem(
+                    project.locate(path, ("review", "reviewed")),
+                    f"review date {review.reviewed} is in the future",
+                )
+            )
         if _months(review.reviewed, review.next_review) > REVIEW_MONTHS:
             problems.append(
                 Problem(
-                    _at(project, path, ("review", "next_review")),
+                    project.locate(path, ("review", "next_review")),
                     f"next review is more than {REVIEW_MONTHS} months after the last one",
                     "warning",
                     escalates=False,
@@ -101,18 +78,17 @@ def check_reviews(project: Project, today: dt.date) -> list[Problem]:
 def check_approved(project: Project, conditions: Iterable[tuple[str, str]]) -> list[Problem]:
     """``require_approved``: each draft among the given conditions, where it says so."""
     problems = []
-    folder = project.config.conditions_dir
     for lang, cid in conditions:
         condition = project.conditions[(lang, cid)]
         parts = [
-            (folder / f"{cid}.{lang}.yaml", condition.review),
-            (folder / f"_treatment.{lang}.yaml", condition.treatment_review),
+            (project.condition_file(lang, cid), condition.review),
+            (project.treatment_file(lang), condition.treatment_review),
         ]
         for path, review in parts:
             if review.status != "approved":
                 problems.append(
                     Problem(
-                        _at(project, path, ("review", "status")),
+                        project.locate(path, ("review", "status")),
                         f"'{cid}' ({lang}) is a draft and require_approved is set; "
                         "a clinical reviewer must approve it before it is printed",
                     )
@@ -123,18 +99,12 @@ def check_approved(project: Project, conditions: Iterable[tuple[str, str]]) -> l
 def check_citations(project: Project) -> list[Problem]:
     """Every source in the list is cited somewhere (unknown ids fail when loading)."""
     cited = {s for cell in _cells(project) for s in cell}
-    source = project.documents.get(project.config.conditions_dir / SOURCES_FILE)
     problems = []
     for index, source_id in enumerate(project.sources):
         if source_id not in cited:
-            where = (
-                source.locate(("sources", index, "id"))
-                if source
-                else Location(project.config.conditions_dir / SOURCES_FILE)
-            )
             problems.append(
                 Problem(
-                    where,
+                    project.locate(project.sources_file, ("sources", index, "id")),
                     f"source '{source_id}' is cited by no summary cell; cite it or remove it",
                 )
             )
@@ -153,9 +123,8 @@ def _cells(project: Project) -> Iterable[list[str]]:
 
 def check_glossaries(project: Project) -> list[Problem]:
     problems: list[Problem] = []
-    folder = project.config.conditions_dir
     for lang in project.languages():
-        path = folder / GLOSSARY_FILE.format(lang=lang)
+        path = project.glossary_file(lang)
         glossary = project.glossaries.get(lang)
         if glossary is None:
             problems.append(
@@ -172,7 +141,7 @@ def check_glossaries(project: Project) -> list[Problem]:
                 if word.lower() in seen:
                     problems.append(
                         Problem(
-                            _at(project, path, ("terms", index)),
+                            project.locate(path, ("terms", index)),
                             f"'{word}' is defined twice (also under '{seen[word.lower()]}')",
                         )
                     )
@@ -198,11 +167,6 @@ def _check_explained(project: Project, lang: str, defined: dict[str, str]) -> li
                     )
                 )
     return problems
-
-
-def _at(project: Project, path: Path, keys: tuple[str | int, ...]) -> Location:
-    source = project.documents.get(path)
-    return source.locate(keys) if source else Location(path)
 
 
 def _months(start: dt.date, end: dt.date) -> float:

@@ -108,10 +108,11 @@ def audit(page: Page) -> list[Item]:
     main = page.root.find(".//main")
     root = main if main is not None else page.root
     english = page.lang.split("-")[0] == "en"
-    sentences = _sentences(root)
+    qr = _within(root, "qr")  # the QR code's caption is not prose, nor a picture
+    sentences = _sentences(root, qr)
     words = [w.lower() for s in sentences for w in re.findall(r"[\w'-]+", s)]
     marked = {str(el.get("data-audit")): el for el in root.iter() if el.get("data-audit")}
-    visuals = _visual_aids(root)
+    visuals = _visual_aids(root, qr)
     tables = root.findall(".//table")
     u, a = "understandability", "actionability"
 
@@ -167,14 +168,15 @@ def _leaf_blocks(root: Element) -> Iterator[Element]:
             yield el
 
 
-def _sentences(root: Element) -> list[str]:
-    units = [_text(el) for el in _leaf_blocks(root) if not _inside_marked(root, el, "qr")]
+def _sentences(root: Element, skip: set[Element]) -> list[str]:
+    units = [_text(el) for el in _leaf_blocks(root) if el not in skip]
     joined = sentences_of(u for u in units if u)
     return [s for s in re.split(r"(?<=[.!?:;])\s+", joined) if s]
 
 
-def _inside_marked(root: Element, target: Element, mark: str) -> bool:
-    return any(target in set(el.iter()) for el in root.iter() if el.get("data-audit") == mark)
+def _within(root: Element, mark: str) -> set[Element]:
+    """Every element inside the parts marked ``data-audit=mark``, the parts included."""
+    return {el for part in root.iter() if part.get("data-audit") == mark for el in part.iter()}
 
 
 def _purpose(root: Element, marked: dict[str, Element]) -> tuple[Result, str]:
@@ -290,9 +292,14 @@ def _headers(root: Element) -> tuple[Result, str]:
     return "agree", f"{len(headings)} headings, none generic or repeated"
 
 
+def _list_items(marked: dict[str, Element], mark: str) -> int:
+    """List items inside the part marked ``mark`` (0 when the page has no such part)."""
+    part = marked.get(mark)
+    return len(list(part.iter("li"))) if part is not None else 0
+
+
 def _summary(marked: dict[str, Element]) -> tuple[Result, str]:
-    box = marked.get("summary")
-    points = len(list(box.iter("li"))) if box is not None else 0
+    points = _list_items(marked, "summary")
     if points < 2:
         return "disagree", 'no summary of 2 or more key points (data-audit="summary")'
     return "agree", f"{points} key points"
@@ -307,15 +314,14 @@ def _cues(root: Element, marked: dict[str, Element]) -> tuple[Result, str]:
     return "agree", f"{bullets} bullets, {emphasis} bold phrases, boxes: {', '.join(boxes)}"
 
 
-def _visual_aids(root: Element) -> list[Element]:
-    """Pictures in the content; the QR code is a tool and the logo is branding."""
-    qr = {el for m in root.iter() if m.get("data-audit") == "qr" for el in m.iter()}
+def _visual_aids(root: Element, qr: set[Element]) -> list[Element]:
+    """Pictures in the content, a figure counting once with what it holds; the QR code
+    is a tool and the logo (outside <main>) is branding."""
+    in_figures = {el for f in root.iter("figure") for el in f.iter() if el is not f}
     return [
         el
         for el in root.iter()
-        if el.tag in ("img", "svg", "figure")
-        and el not in qr
-        and not any(el in set(f.iter()) and el is not f for f in root.iter("figure"))
+        if el.tag in ("img", "svg", "figure") and el not in qr and el not in in_figures
     ]
 
 
@@ -386,8 +392,7 @@ def _steps(marked: dict[str, Element]) -> tuple[Result, str]:
 
 
 def _tool(marked: dict[str, Element]) -> tuple[Result, str]:
-    tool = marked.get("tool")
-    count = len(list(tool.iter("li"))) if tool is not None else 0
+    count = _list_items(marked, "tool")
     if count < 2:
         return "disagree", 'no checklist or list of questions (data-audit="tool")'
     return "agree", f"a checklist of {count} questions to ask"

@@ -14,7 +14,7 @@ from rich.table import Table
 from handouts import __version__
 from handouts.audit import pemat
 from handouts.audit.run import AuditReport, HandoutAudit
-from handouts.errors import display_path
+from handouts.errors import Problem, display_path
 from handouts.output import write_atomic
 
 HERE = Path(__file__).resolve().parent
@@ -41,16 +41,16 @@ def to_json(report: AuditReport) -> dict[str, Any]:
         "handouts": [_handout(h) for h in report.handouts],
         "reviews": [
             {
-                "file": display_path(state.path),
-                "status": state.status,
-                "reviewer": state.reviewer,
-                "reviewed": _iso(state.reviewed),
-                "next_review": _iso(state.next_review),
-                "version": state.version,
-                "updated": state.updated.isoformat(),
-                "overdue": state.overdue,
+                "file": display_path(path),
+                "status": review.status,
+                "reviewer": review.reviewer,
+                "reviewed": _iso(review.reviewed),
+                "next_review": _iso(review.next_review),
+                "version": review.version,
+                "updated": review.updated.isoformat(),
+                "overdue": review.overdue(report.today),
             }
-            for state in report.reviews.values()
+            for path, review in report.reviews.items()
         ],
         "problems": [_problem(p) for p in report.all_problems()],
         "errors": sum(p.severity == "error" for p in report.all_problems()),
@@ -129,7 +129,7 @@ def _score(score: pemat.Score) -> dict[str, Any]:
     return {"points": score.points, "applicable": score.applicable, "percent": score.percent}
 
 
-def _problem(p: Any) -> dict[str, Any]:
+def _problem(p: Problem) -> dict[str, Any]:
     return {
         "where": str(p.location),
         "severity": p.severity,

@@ -12,17 +12,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 from weasyprint import HTML
 
 from handouts.audit import checks, pemat
 from handouts.audit.reading import Formula, Reading, formula_for, read
 from handouts.build import document_html, layouts
-from handouts.content import Condition
+from handouts.content import Condition, Review
 from handouts.errors import Location, Problem
 from handouts.errors import strict as strict_problems
-from handouts.plan import Job
-from handouts.project import GLOSSARY_FILE, Project
+from handouts.plan import Job, select
+from handouts.project import Project
+from handouts.sources import SourceFile
 from handouts.templating import make_environment
 
 MIN_SCORED_WORDS = 20  # below this a reading formula says little; shown, not judged
@@ -91,7 +93,7 @@ class AuditReport:
     today: dt.date
     brands: list[str]  # whose layouts the page counts come from
     handouts: list[HandoutAudit]
-    reviews: dict[Path, checks.ReviewState]
+    reviews: dict[Path, Review]
     problems: list[Problem]  # over the whole project: reviews, citations, glossary
 
     def all_problems(self) -> list[Problem]:
@@ -114,13 +116,15 @@ def audit_project(
     """Audit the chosen handouts (default: all). ``strict`` (default: the project's
     setting) makes escalating warnings errors, as it does when loading."""
     today = today or dt.date.today()
-    brands = list(brands or project.default_brands())
+    # Names are checked as build checks them: an unknown one is an error, "all" is all.
+    brands = select(brands, sorted(project.brands), project.default_brands(), "brand", project)
+    every_lang = project.languages()
+    languages = select(languages, every_lang, every_lang, "language", project)
+    ids = sorted({cid for _, cid in project.conditions})
+    conditions = select(conditions, ids, ids, "condition", project)
     env = make_environment(project.config.templates_dir)
     chosen = [
-        c
-        for lang in (languages or project.languages())
-        for c in project.ordered_conditions(lang)
-        if not conditions or c.id in conditions
+        c for lang in languages for c in project.ordered_conditions(lang) if c.id in conditions
     ]
     handouts = []
     for condition in chosen:
@@ -137,43 +141,42 @@ def audit_project(
         problems = strict_problems(problems)
         for handout in handouts:
             handout.problems = strict_problems(handout.problems)
-    return AuditReport(today, brands, handouts, checks.review_states(project, today), problems)
+    return AuditReport(today, brands, handouts, checks.review_states(project), problems)
 
 
-def audit_handout(project: Project, condition: Condition, root: object) -> HandoutAudit:
+def audit_handout(project: Project, condition: Condition, root: Element) -> HandoutAudit:
     c = condition
     formula = formula_for(c.lang)
     where = _Locator(project, c)
     parts = _parts(c)
     sections = [
-        Section(key, label, read(items, c.lang, c.names), where.section(fields))
-        for key, label, fields, items in parts
+        Section(key, label, read(items, c.lang, c.names), where.field(field))
+        for key, label, field, items in parts
     ]
     every = [item for *_, items in parts for item in items]
     overall = read(every, c.lang, c.names)
     undefined = _undefined(project, c, overall)
-    page = pemat.Page(root, c.lang, overall, undefined, tuple(t.term for t in c.terms))  # type: ignore[arg-type]
+    page = pemat.Page(root, c.lang, overall, undefined, tuple(t.term for t in c.terms))
     handout = HandoutAudit(c, formula, overall, sections, undefined, pemat.audit(page))
     handout.problems = _problems(handout, where)
     return handout
 
 
-def _parts(c: Condition) -> list[tuple[str, str, list[str], list[str]]]:
-    """(key, label, content fields, text) for each part of the page, in reading order."""
+def _parts(c: Condition) -> list[tuple[str, str, str, list[str]]]:
+    """(key, label, the content field it starts with, text) for each part of the page,
+    in reading order."""
     s = c.sections
     return [
-        ("lead", "Purpose and key points", ["purpose", "key_points"], [c.purpose, *c.key_points]),
-        ("about", f"What is {c.short_name}?", ["about_condition"], c.about_condition),
-        ("what", f"What is {c.treatment_name}?", ["what_it_is"], c.what_ivig_is),
-        ("how", f"How can {c.treatment_name} help?", ["how_ivig_helps"], c.how_ivig_helps),
-        ("expect", "What to expect", ["before", "during", "after"],
-         [*s.before, *s.during, *s.after]),
-        ("effects", "Side effects", ["side_effects_common", "side_effects_serious"],
+        ("lead", "Purpose and key points", "purpose", [c.purpose, *c.key_points]),
+        ("about", f"What is {c.short_name}?", "about_condition", c.about_condition),
+        ("what", f"What is {c.treatment_name}?", "what_it_is", c.what_ivig_is),
+        ("how", f"How can {c.treatment_name} help?", "how_ivig_helps", c.how_ivig_helps),
+        ("expect", "What to expect", "before", [*s.before, *s.during, *s.after]),
+        ("effects", "Side effects", "side_effects_common",
          [*s.side_effects_common, *s.side_effects_serious]),
-        ("help", "When to get help", ["call_emergency", "call_care_team"],
-         [*s.call_emergency, *s.call_care_team]),
-        ("questions", "Questions to ask", ["questions"], s.questions),
-        ("terms", "Words to know", ["terms"], [t.means for t in c.terms]),
+        ("help", "When to get help", "call_emergency", [*s.call_emergency, *s.call_care_team]),
+        ("questions", "Questions to ask", "questions", s.questions),
+        ("terms", "Words to know", "terms", [t.means for t in c.terms]),
     ]  # fmt: skip
 
 
@@ -182,39 +185,41 @@ class _Locator:
     treatment file when the condition does not replace it."""
 
     def __init__(self, project: Project, c: Condition) -> None:
-        folder = project.config.conditions_dir
-        self.own = project.documents.get(folder / f"{c.id}.{c.lang}.yaml")
-        self.shared = project.documents.get(folder / f"_treatment.{c.lang}.yaml")
-        self.glossary = project.documents.get(folder / GLOSSARY_FILE.format(lang=c.lang))
-        self.fallback = Location(folder / f"{c.id}.{c.lang}.yaml")
+        self.project = project
+        self.fallback = Location(project.condition_file(c.lang, c.id))
+        self.glossary = project.glossary_file(c.lang)
+        # The condition's own file first: what it gives replaces the shared text.
+        self.sources = [
+            source
+            for path in (project.condition_file(c.lang, c.id), project.treatment_file(c.lang))
+            if (source := project.documents.get(path)) is not None
+        ]
 
     def field(self, name: str) -> Location:
         if name == "terms":
-            return self.glossary.locate(("terms",)) if self.glossary else self.fallback
-        for source in (self.own, self.shared):
-            patient = source.data.get("patient") if source and source.data else None
-            if isinstance(patient, dict) and name in patient:
-                return source.locate(("patient", name))  # type: ignore[union-attr]
-        return self.own.locate(("patient",)) if self.own else self.fallback
-
-    def section(self, fields: list[str]) -> Location:
-        return self.field(fields[0])
+            return self.project.locate(self.glossary, ("terms",))
+        for source in self.sources:
+            if name in _patient(source):
+                return source.locate(("patient", name))
+        return self.fallback
 
     def word(self, word: str) -> Location:
         """The first field whose text holds ``word``."""
-        for source in (self.own, self.shared):
-            patient = source.data.get("patient") if source and source.data else None
-            if not isinstance(patient, dict):
-                continue
-            for name, value in patient.items():
+        pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        for source in self.sources:
+            for name, value in _patient(source).items():
                 items = value if isinstance(value, list) else [value]
                 for index, item in enumerate(items):
-                    if isinstance(item, str) and re.search(
-                        rf"\b{re.escape(word)}\b", item, re.IGNORECASE
-                    ):
+                    if isinstance(item, str) and pattern.search(item):
                         keys = (name, index) if isinstance(value, list) else (name,)
-                        return source.locate(("patient", *keys))  # type: ignore[union-attr]
+                        return source.locate(("patient", *keys))
         return self.fallback
+
+
+def _patient(source: SourceFile) -> dict[str, object]:
+    data = source.data if isinstance(source.data, dict) else {}
+    patient = data.get("patient")
+    return patient if isinstance(patient, dict) else {}
 
 
 def _undefined(project: Project, c: Condition, overall: Reading) -> tuple[str, ...]:
@@ -314,11 +319,6 @@ def _problems(handout: HandoutAudit, where: _Locator) -> list[Problem]:
 
 
 def _count_pages(project: Project, brands: list[str], handouts: list[HandoutAudit]) -> None:
-    settings = project.config.settings
-    limits = {
-        "standard": settings.max_handout_pages,
-        "large-print": settings.max_large_print_pages,
-    }
     jobs = [
         Job("handout", brand, h.condition.lang, h.condition.id, "", edition)
         for brand in brands
@@ -333,8 +333,8 @@ def _count_pages(project: Project, brands: list[str], handouts: list[HandoutAudi
         if not fitted.fits:
             handout.problems.append(
                 Problem(
-                    Location(project.config.conditions_dir / f"{job.condition}.{job.lang}.yaml"),
-                    f"{job.condition}: the {job.edition} edition runs to {count} pages in brand "
-                    f"{job.brand} (at most {limits[job.edition]}); shorten the text",
+                    Location(project.condition_file(job.lang, job.condition or "")),
+                    # The fitting step says what the build would: pages, limit, remedy.
+                    f"{job.condition}, {job.edition} edition, brand {job.brand}: {fitted.problem}",
                 )
             )
