@@ -18,11 +18,12 @@ from typing import Any
 from jinja2 import Environment
 from weasyprint import Document
 
+from handouts.cascade import Stylesheet
 from handouts.context import BinderPart, binder_context
 from handouts.fit import Fitted
 from handouts.plan import Job
 from handouts.project import Project
-from handouts.render import Renderer, Stylesheet
+from handouts.render import Renderer
 from handouts.templating import render_template
 
 # Cover and contents come first: the first part starts on page 3.

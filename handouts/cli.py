@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,14 +12,12 @@ import click
 from rich.console import Console
 
 from handouts import __version__
-from handouts.audit.report import markdown_table, print_table, to_json, write_reports
-from handouts.audit.run import audit_project
 from handouts.brand import brand_rows
 from handouts.build import BuildOptions, BuildResult, build
 from handouts.config import PDF_VARIANTS
 from handouts.errors import ContentError, HandoutsError, display_path
 from handouts.plan import Kind
-from handouts.progress import Progress
+from handouts.progress import Progress, summary_line
 from handouts.project import Project, load_project
 from handouts.scaffold import InitOptions, init_project
 
@@ -170,6 +169,31 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
     default=None,
     help="3 mm bleed, crop marks and PDF/X-3, into a print-shop/ folder.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    "workers",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Worker processes (default: one per core; 0 renders in this process).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Rebuild every document, even those up to date with their inputs.",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Say each file written, with its pages and how it was fitted.",
+)
+@click.option(
+    "--fail-fast",
+    is_flag=True,
+    help="Stop at the first document that fails (default: build all the others).",
+)
 @_strict
 @click.pass_context
 def build_command(
@@ -187,9 +211,16 @@ def build_command(
     print_shop: bool | None,
     only: str | None,
     with_binder: bool,
+    workers: int | None,
+    force: bool,
+    verbose: bool,
+    fail_fast: bool,
     strict: bool | None,
 ) -> None:
-    """Render handouts and the clinician summary into the output folder."""
+    """Render handouts and the clinician summary into the output folder.
+
+    Documents whose inputs have not changed since the last build (see
+    output/manifest.json) are kept; --force rebuilds them."""
     project = _project(ctx, stylesheets=stylesheets, strict=strict)
     if large_print:
         editions = (*editions, "large-print")
@@ -204,15 +235,19 @@ def build_command(
         pdf_variant=pdf_variant,
         print_shop=print_shop,
         kinds=_kinds(only, with_binder, project),
+        workers=workers,
+        force=force,
+        fail_fast=fail_fast,
     )
-    _run_build(project, options)
+    _run_build(project, options, verbose)
 
 
-def _run_build(project: Project, options: BuildOptions) -> None:
+def _run_build(project: Project, options: BuildOptions, verbose: bool = False) -> None:
     """Build with a progress display, then report what was written and what failed."""
-    with Progress() as progress:
+    started = time.monotonic()
+    with Progress(verbose=verbose) as progress:
         result = build(project, options, on_start=progress.start, on_done=progress.done)
-    _report(result)
+    _report(result, time.monotonic() - started)
 
 
 def _kinds(only: str | None, with_binder: bool, project: Project) -> tuple[Kind, ...] | None:
@@ -228,17 +263,16 @@ def _kinds(only: str | None, with_binder: bool, project: Project) -> tuple[Kind,
     return None  # the project's settings
 
 
-def _report(result: BuildResult) -> None:
-    for outcome in result.written:
+def _report(result: BuildResult, seconds: float) -> None:
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
+    for outcome in result.built:
         for warning in dict.fromkeys(outcome.warnings):
             click.echo(f"{outcome.job.output}: warning: {warning}", err=True)
     for outcome in result.failed:
         click.echo(f"{outcome.job.output}: error: {outcome.error}", err=True)
-    written, failed = len(result.written), len(result.failed)
-    line = f"{written} file{'s' if written != 1 else ''} written to {result.output_dir}"
-    if failed:
-        line += f", {failed} failed"
-    click.echo(line)
+    click.echo(summary_line(result, seconds))
+    failed = len(result.failed)
     if failed:
         raise HandoutsError(f"{failed} document{'s' if failed != 1 else ''} failed")
 
@@ -250,6 +284,8 @@ def validate_command(ctx: click.Context, strict: bool | None) -> None:
     """Check all content, brands and configuration, and run the audit's checks, without
     rendering pages."""
     project = _project(ctx, strict=strict)
+    from handouts.audit.run import audit_project  # loads textstat: only for this command
+
     report = audit_project(project, pages=False, strict=strict or None)
     problems = report.all_problems()
     if any(p.severity == "error" for p in problems):
@@ -310,6 +346,9 @@ def audit_command(
     """Measure reading level, PEMAT-P items, length, review state, citations and terms;
     write audit.html and audit.json to the output folder."""
     project = _project(ctx, strict=strict)
+    from handouts.audit.report import markdown_table, print_table, to_json, write_reports
+    from handouts.audit.run import audit_project
+
     report = audit_project(
         project,
         languages=languages,
@@ -377,7 +416,7 @@ def binder_command(
     """
     project = _project(ctx, strict=strict)
     options = BuildOptions(brands=brands, languages=languages, output=output, kinds=("binder",))
-    _run_build(project, options)
+    _run_build(project, options, verbose=True)
 
 
 @cli.command("brands")

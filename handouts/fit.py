@@ -15,8 +15,8 @@ from typing import Any
 
 from weasyprint import Document
 
-from handouts.defaults import default_styles
-from handouts.render import Renderer, Stylesheet
+from handouts.cascade import Stylesheet, tight_spacing
+from handouts.render import Renderer
 
 SUMMARY_SIZES = (8.5, 8.25, 8.0, 7.75, 7.5)  # pt; 7.5 is the floor
 POINTS_PER_INCH = 72
@@ -31,11 +31,6 @@ class Fitted:
     extra: list[Stylesheet] = field(default_factory=list)  # stylesheets the step added
 
 
-def tight_spacing() -> Stylesheet:
-    """The stylesheet of a handout's second, tighter layout."""
-    return Stylesheet(default_styles() / "fit-tight.css")
-
-
 def fit_handout(
     renderer: Renderer,
     html: str,
@@ -44,8 +39,12 @@ def fit_handout(
     limit: int,
     warnings: list[str],
     variant: str,
+    hint: str | None = None,
 ) -> Fitted:
+    """``hint`` is the step this document took when it was last built from the same
+    inputs: it is tried first, so a binder part is laid out once, not twice."""
     steps = [("", []), ("tight spacing", [tight_spacing()])]
+    steps.sort(key=lambda step: step[0] != hint)  # stable: the hinted step first
     document = None
     for label, extra in steps:
         document = renderer.layout(html, base, [*sheets, *extra], warnings, variant)
@@ -62,6 +61,10 @@ def fit_handout(
     )
 
 
+def summary_size(size: float) -> Stylesheet:
+    return Stylesheet(text=f"body.summary {{ font-size: {size}pt; }}", name=f"summary-{size}")
+
+
 def fit_summary(
     renderer: Renderer,
     html: str,
@@ -69,20 +72,46 @@ def fit_summary(
     sheets: Sequence[Stylesheet],
     warnings: list[str],
     variant: str,
+    hint: str | None = None,
 ) -> Fitted:
-    document = None
-    for size in SUMMARY_SIZES:
-        step = Stylesheet(text=f"body.summary {{ font-size: {size}pt; }}", name=f"summary-{size}")
-        document = renderer.layout(html, base, [*sheets, step], warnings, variant)
-        if len(document.pages) == 1:
-            return Fitted(document, True, f"{size:g} pt", extra=[step])
-    assert document is not None
+    """The largest size at which the summary fits one page.
+
+    A binary search over the sizes (fewer pages at smaller sizes): two or three
+    layouts instead of up to five, each costing about half a second. ``hint`` is the
+    size the same inputs gave last time, tried first.
+    """
+    laid_out: dict[int, Document] = {}
+
+    def fits(index: int) -> bool:
+        if index not in laid_out:
+            step = summary_size(SUMMARY_SIZES[index])
+            laid_out[index] = renderer.layout(html, base, [*sheets, step], warnings, variant)
+        return len(laid_out[index].pages) == 1
+
+    labels = [f"{size:g} pt" for size in SUMMARY_SIZES]
+    best: int | None = None
+    # The hint comes from the same inputs (fitting is deterministic): if it fits, the
+    # search would end there too.
+    if hint in labels and fits(labels.index(hint)):
+        best = labels.index(hint)
+    if best is None:
+        low, high = 0, len(SUMMARY_SIZES) - 1
+        while low <= high:
+            middle = (low + high) // 2
+            if fits(middle):
+                best, high = middle, middle - 1
+            else:
+                low = middle + 1
+    if best is not None:
+        size = SUMMARY_SIZES[best]
+        return Fitted(laid_out[best], True, labels[best], extra=[summary_size(size)])
+    document = laid_out[len(SUMMARY_SIZES) - 1]  # the search ends on the smallest size
     rows = sorted(row_heights(document).items(), key=lambda item: -item[1])
     longest = ", ".join(f"{name} ({height / POINTS_PER_INCH:.1f} in)" for name, height in rows[:3])
     return Fitted(
         document,
         False,
-        f"{SUMMARY_SIZES[-1]:g} pt",
+        labels[-1],
         f"{len(document.pages)} pages even at {SUMMARY_SIZES[-1]:g} pt, the smallest type "
         f"allowed; the longest rows are {longest}: shorten them",
     )

@@ -30,6 +30,7 @@ class Entry:
     sha256: str
     bytes: int
     pages: int | None
+    fit: str = ""  # the fitting step it took: a binder reuses it for an unchanged part
 
 
 @dataclass

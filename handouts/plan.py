@@ -38,6 +38,10 @@ class BuildOptions:
     pdf_variant: str | None = None
     print_shop: bool | None = None
     kinds: tuple[Kind, ...] | None = None  # what to make; None: the project's settings
+    # How to run, not what to make (never part of a document's inputs):
+    workers: int | None = None  # worker processes; None: one per core, 0: in this process
+    force: bool = False  # rebuild documents that are up to date
+    fail_fast: bool = False  # stop at the first document that fails
 
 
 @dataclass(frozen=True)

@@ -1,32 +1,37 @@
-"""Progress for long builds: a bar on a terminal, a plain line per document otherwise
-(CI logs and cron mail stay readable)."""
+"""Progress for long builds: a bar on a terminal (documents done, rate, time left), and
+otherwise a plain line every few seconds, so CI logs and cron mail stay short."""
 
 from __future__ import annotations
 
 import sys
+import time
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn
 from rich.progress import Progress as RichProgress
 
 if TYPE_CHECKING:
-    from handouts.build import Outcome
+    from handouts.build import BuildResult, Outcome
+
+PLAIN_EVERY = 5.0  # seconds between plain progress lines
 
 
 class Progress:
-    def __init__(self) -> None:
-        self.interactive = sys.stderr.isatty()
+    def __init__(self, interactive: bool | None = None, verbose: bool = False) -> None:
+        self.interactive = sys.stderr.isatty() if interactive is None else interactive
+        self.verbose = verbose
         self._bar: RichProgress | None = None
         self._task: TaskID | None = None
+        self.total = 0
+        self.done_count = 0
+        self.built = 0  # rendered in this run: the rate counts only these
+        self.failed = 0
+        self.started = time.monotonic()
+        self._rendering_since = self.started  # skipped documents are reported first
+        self._last_line = self.started
 
     def __enter__(self) -> Progress:
         if self.interactive:
@@ -34,8 +39,7 @@ class Progress:
                 TextColumn("[bold]Building"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"),
-                TimeRemainingColumn(),
+                TextColumn("{task.fields[status]}"),
                 console=Console(stderr=True),
                 transient=True,
             )
@@ -43,27 +47,83 @@ class Progress:
         return self
 
     def start(self, total: int) -> None:
+        self.total = total
+        self.started = self._last_line = self._rendering_since = time.monotonic()
         if self._bar is not None:
-            self._task = self._bar.add_task("build", total=total, rate="")
+            self._task = self._bar.add_task("build", total=total, status="")
 
     def done(self, outcome: Outcome) -> None:
+        now = time.monotonic()
+        self.done_count += 1
+        if outcome.error is not None:
+            self.failed += 1
+        elif not outcome.skipped:
+            self.built += 1
+        elif self.built == 0:
+            self._rendering_since = now
+        if self.verbose and outcome.error is None and not outcome.skipped:
+            self._say(f"wrote {outcome.job.output}{_details(outcome)}")
         if self._bar is not None and self._task is not None:
-            task = self._bar.tasks[self._task]
-            elapsed = task.elapsed or 0
-            rate = f"{(task.completed + 1) / elapsed:.1f} docs/s" if elapsed > 0 else ""
-            self._bar.update(self._task, advance=1, rate=rate)
-        elif outcome.error is None:
-            # "wrote x.pdf (2 pages, tight spacing)": pages, then how it was fitted.
-            details = []
-            if outcome.pages:
-                details.append(f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}")
-            if outcome.fit:
-                details.append(outcome.fit)
-            suffix = f" ({', '.join(details)})" if details else ""
-            click.echo(f"wrote {outcome.job.output}{suffix}", err=True)
+            self._bar.update(self._task, advance=1, status=self.status(now))
+        elif now - self._last_line >= PLAIN_EVERY and self.done_count < self.total:
+            self._last_line = now
+            percent = 100 * self.done_count / max(1, self.total)
+            status = self.status(now)
+            line = f"{self.done_count} of {self.total} documents ({percent:.0f}%)"
+            click.echo(f"{line}, {status}" if status else line, err=True)
+
+    def _say(self, line: str) -> None:
+        if self._bar is not None:
+            self._bar.console.print(line, markup=False, highlight=False)  # above the bar
+        else:
+            click.echo(line, err=True)
+
+    def status(self, now: float) -> str:
+        """Rate and time left, from the documents rendered (not those kept as they were)."""
+        # Too early, the rate misleads: a binder's task reports its parts all at once.
+        if self.built == 0 or self.done_count < max(2, self.total // 10):
+            return ""
+        elapsed = now - self._rendering_since
+        if elapsed <= 0:
+            return ""
+        rate = self.built / elapsed
+        left = (self.total - self.done_count) / rate
+        failed = f", {self.failed} failed" if self.failed else ""
+        return f"{rate:.1f} docs/s, about {_duration(left)} left{failed}"
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._bar is not None:
             self._bar.__exit__(kind, exc, tb)
+
+
+def summary_line(result: BuildResult, seconds: float | None = None) -> str:
+    """``built 45, 3 up to date, 1 failed: output/ (12.3 s)``."""
+    parts = [f"built {len(result.built)}"]
+    if result.skipped:
+        parts.append(f"{len(result.skipped)} up to date")
+    if result.failed:
+        parts.append(f"{len(result.failed)} failed")
+    if result.stopped:
+        parts.append(f"{len(result.stopped)} not built (stopped at the first failure)")
+    took = f" ({seconds:.1f} s)" if seconds is not None else ""
+    return f"{', '.join(parts)}: {result.output_dir}{took}"
+
+
+def _details(outcome: Outcome) -> str:
+    """`` (2 pages, tight spacing)``: pages, then how it was fitted."""
+    details = []
+    if outcome.pages:
+        details.append(f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}")
+    if outcome.fit:
+        details.append(outcome.fit)
+    return f" ({', '.join(details)})" if details else ""
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -56,7 +56,7 @@ def test_build_one_condition_writes_only_that_handout(tmp_path: Path) -> None:
     assert code == 0, output
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf"))
     assert written == [f"{BRAND}/en/handout-cidp.pdf"]
-    assert "1 file written" in output
+    assert "built 1:" in output
 
 
 def test_build_a4(tmp_path: Path) -> None:

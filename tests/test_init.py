@@ -135,6 +135,6 @@ def test_installed_wheel_inits_and_builds_outside_the_repository(tmp_path: Path)
 
     handouts("init", "clinic", "--condition", "cidp", cwd=work)
     output = handouts("build", cwd=work / "clinic")  # finds ./handouts.toml
-    assert "2 files written" in output
+    assert "built 2:" in output
     pdf = work / "clinic/output/my-clinic/en/handout-cidp.pdf"
     assert len(PdfReader(pdf).pages) == 2

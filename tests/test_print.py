@@ -10,13 +10,14 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from handouts.build import BuildOptions, BuildResult, build, document_html, stylesheets_for
+from handouts.build import BuildOptions, BuildResult, build, stylesheets_for
 from handouts.defaults import defaults_dir
 from handouts.fonts import font_dirs
 from handouts.plan import Job
 from handouts.project import Project, load_project
 from handouts.render import Renderer
 from handouts.templating import make_environment
+from handouts.worker import document_html
 from tests.conftest import BRAND, REPO
 from tests.helpers import run
 
@@ -218,7 +219,7 @@ def test_summary_steps_its_type_down_to_stay_on_one_page(
 ) -> None:
     (before,) = [o for o in built.outcomes if o.job.kind == "summary" and o.job.brand == BRAND]
     _grow_summary_rows(project_copy, " Test words that make this row longer.")
-    code, output = run(project_copy, "build", "--brand", BRAND, "--only", "summary")
+    code, output = run(project_copy, "build", "--brand", BRAND, "--only", "summary", "-v")
     assert code == 0, output
     summary = project_copy / "output" / BRAND / "en/clinician-summary.pdf"
     assert len(PdfReader(summary).pages) == 1

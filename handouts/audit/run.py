@@ -18,7 +18,7 @@ from weasyprint import HTML
 
 from handouts.audit import checks, pemat
 from handouts.audit.reading import Formula, Reading, formula_for, read
-from handouts.build import document_html, layouts
+from handouts.build import layouts
 from handouts.content import Condition, Review
 from handouts.errors import Location, Problem
 from handouts.errors import strict as strict_problems
@@ -26,6 +26,7 @@ from handouts.plan import Job, select
 from handouts.project import Project
 from handouts.sources import SourceFile
 from handouts.templating import make_environment
+from handouts.worker import document_html
 
 MIN_SCORED_WORDS = 20  # below this a reading formula says little; shown, not judged
 
@@ -326,10 +327,10 @@ def _count_pages(project: Project, brands: list[str], handouts: list[HandoutAudi
         for edition in ("standard", "large-print")
     ]
     by_key = {(h.condition.lang, h.condition.id): h for h in handouts}
-    for job, fitted in layouts(project, jobs):
+    for fitted in layouts(project, jobs):
+        job = fitted.job
         handout = by_key[(job.lang, job.condition or "")]
-        count = len(fitted.document.pages)
-        handout.layouts.setdefault(job.edition, {})[job.brand] = (count, fitted.step)
+        handout.layouts.setdefault(job.edition, {})[job.brand] = (fitted.pages, fitted.step)
         if not fitted.fits:
             handout.problems.append(
                 Problem(

@@ -1,0 +1,53 @@
+"""The stylesheets of a document, in cascade order, named so they can be hashed and
+parsed once (render.py keeps each parsed sheet by its key).
+
+Kept apart from the renderer so that deciding what is up to date never imports
+WeasyPrint: a no-op build must start fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts.brand import Brand
+from handouts.defaults import default_styles
+from handouts.plan import Job, Settings
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """A stylesheet by file, or generated text with a name that keys the cache."""
+
+    path: Path | None = None
+    text: str | None = None
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        return str(self.path) if self.path else f"<{self.name}>"
+
+
+def stylesheets(job: Job, brand: Brand, build: Settings, extra: list[Path]) -> list[Stylesheet]:
+    """The cascade, last wins: defaults, paper size, the brand, the edition (large print
+    must win over a brand's sizes), print-shop page marks, then the project's own
+    stylesheets (``--stylesheet``), the way WeasyPrint's ``-s`` adds to a document."""
+    styles = default_styles()
+    kind = job.kind
+    sheets = [Stylesheet(styles / "base.css"), Stylesheet(styles / f"{kind}.css")]
+    if build.paper == "a4":
+        size = "A4 landscape" if kind == "summary" else "A4"
+        sheets.append(Stylesheet(text=f"@page {{ size: {size}; }}", name=f"paper-{kind}-a4"))
+    if brand.stylesheet:
+        sheets.append(Stylesheet(brand.stylesheet))
+    if job.edition == "large-print":
+        sheets.append(Stylesheet(styles / "large-print.css"))
+    if build.print_shop:
+        sheets.append(Stylesheet(styles / "print-shop.css"))
+    sheets += [Stylesheet(path) for path in extra]
+    return sheets
+
+
+def tight_spacing() -> Stylesheet:
+    """The stylesheet of a handout's second, tighter layout."""
+    return Stylesheet(default_styles() / "fit-tight.css")

@@ -1,0 +1,217 @@
+"""Rendering documents in one process: what a build's worker does.
+
+A ``Worker`` keeps everything that is costly to set up warm across the documents it
+renders: the Jinja2 environment, WeasyPrint's FontConfiguration and parsed
+stylesheets (render.py). It takes a ``Task`` (one document, or the handouts, summary
+and binder of one brand and language, which share their layouts), fits each document
+to its pages (fit.py), writes it atomically and returns what the manifest records.
+It never raises for a bad document: the error is part of the result, and the batch
+goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from jinja2 import Environment
+
+from handouts.binder import make_binder
+from handouts.cascade import Stylesheet, stylesheets
+from handouts.context import handout_context, summary_context
+from handouts.defaults import defaults_dir
+from handouts.errors import BuildError
+from handouts.fit import Fitted, fit_handout, fit_summary
+from handouts.fonts import font_dirs, font_face_css
+from handouts.output import sha256_bytes, write_atomic
+from handouts.plan import BuildOptions, Job, Settings
+from handouts.project import Project
+from handouts.render import Renderer
+from handouts.task import Hints, Layout, Rendered, Task
+from handouts.templating import make_environment, render_template
+
+
+class _Assets:
+    """Asset URLs for a document: file URLs for PDF, copies beside the HTML for preview."""
+
+    def __init__(self, html_dir: Path | None) -> None:
+        self.html_dir = html_dir
+        self.copied: dict[Path, str] = {}
+
+    def url(self, path: Path) -> str:
+        if self.html_dir is None:
+            return path.as_uri()
+        if path not in self.copied:
+            name = path.name
+            if f"assets/{name}" in self.copied.values():  # a brand.css and the user's
+                name = f"{len(self.copied)}-{name}"
+            target = self.html_dir / "assets" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            self.copied[path] = f"assets/{name}"
+        return self.copied[path]
+
+    def font_css(self) -> str:
+        return font_face_css(lambda p: self.url(p).removeprefix("assets/"))
+
+
+def document_html(
+    project: Project,
+    job: Job,
+    env: Environment,
+    asset_url: Callable[[Path], str] = Path.as_uri,
+    links: list[str] | None = None,
+) -> tuple[dict[str, object], str]:
+    """The context and the HTML of one job's document, before any CSS is applied."""
+    brand = project.brands[job.brand]
+    if job.kind == "handout":
+        assert job.condition is not None
+        condition = project.conditions[(job.lang, job.condition)]
+        context = handout_context(condition, brand, asset_url, links or [], job.edition)
+        names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
+    else:
+        conditions = project.ordered_conditions(job.lang)
+        context = summary_context(project, job.lang, conditions, brand, asset_url, links or [])
+        names = ["clinician-summary.html.j2", "summary.html.j2"]
+    return context, render_template(env, names, context)
+
+
+class Worker:
+    """Renders tasks in this process, keeping templates, fonts and parsed CSS warm."""
+
+    def __init__(self, project: Project, options: BuildOptions) -> None:
+        self.project = project
+        self.options = options
+        self.settings = Settings.of(project, options)
+        self.output_dir = (options.output or project.config.output_dir).resolve()
+        self.env = make_environment(project.config.templates_dir)
+        self.renderer = Renderer([project.root, defaults_dir(), *font_dirs()])
+        # Standard-edition layouts made during the current task, for its binder.
+        self.laid_out: dict[tuple[str, str | None], Fitted] = {}
+
+    def sheets(self, job: Job) -> list[Stylesheet]:
+        brand = self.project.brands[job.brand]
+        return stylesheets(job, brand, self.settings, self.project.stylesheets)
+
+    def run(self, task: Task) -> list[Rendered]:
+        self.laid_out.clear()
+        try:
+            return [self._one(job, task.hints) for job in task.jobs]
+        finally:
+            self.laid_out.clear()  # a Document holds megabytes; keep none between tasks
+
+    def layout(self, job: Job) -> Layout:
+        """Lay out and fit one document, writing nothing."""
+        _, html = document_html(self.project, job, self.env)
+        fit = self.fit(job, html, self.sheets(job), [])
+        return Layout(job, len(fit.document.pages), fit.fits, fit.step, fit.problem)
+
+    def _one(self, job: Job, hints: Hints) -> Rendered:
+        try:
+            if job.kind == "binder":
+                return self._binder(job, hints)
+            if self.options.format == "html":
+                return self._html(job)
+            return self._pdf(job)
+        except BuildError as exc:
+            return Rendered(job, error=exc.message)
+        except Exception as exc:  # WeasyPrint raises many types; the batch goes on
+            return Rendered(job, error=f"{type(exc).__name__}: {exc}")
+
+    def _html(self, job: Job) -> Rendered:
+        """The HTML WeasyPrint would render, with its stylesheets and fonts beside it,
+        fitted like the PDF (so the preview has the same pages)."""
+        target = self.output_dir / job.output
+        warnings: list[str] = []
+        _, laid_out = document_html(self.project, job, self.env)
+        fit = self.fit(job, laid_out, self.sheets(job), warnings)
+        sheets = [*self.sheets(job), *fit.extra]
+        assets = _Assets(target.parent)
+        links = [assets.url(s.path) for s in sheets if s.path]
+        write_atomic(target.parent / "assets" / "fonts.css", assets.font_css().encode())
+        links.insert(0, "assets/fonts.css")
+        for sheet in sheets:
+            if sheet.text is not None:
+                name = f"assets/{sheet.name}.css"
+                write_atomic(target.parent / name, sheet.text.encode())
+                links.append(name)
+        _, html = document_html(self.project, job, self.env, assets.url, links)
+        data = html.encode("utf-8")
+        write_atomic(target, data)
+        pages = len(fit.document.pages)
+        return Rendered(job, None, pages, fit.step, sha256_bytes(data), len(data), warnings)
+
+    def _pdf(self, job: Job) -> Rendered:
+        warnings: list[str] = []
+        context, html = document_html(self.project, job, self.env)
+        fit = self.fit(job, html, self.sheets(job), warnings)
+        if job.edition == "standard":
+            self.laid_out[(job.kind, job.condition)] = fit
+        pages = len(fit.document.pages)
+        if not fit.fits:
+            error = f"{fit.problem}; nothing was written"
+            return Rendered(job, error=error, pages=pages, warnings=warnings)
+        data = self.renderer.write(
+            fit.document, _epoch(context), warnings, self.settings.pdf_variant
+        )
+        write_atomic(self.output_dir / job.output, data)
+        return Rendered(job, None, pages, fit.step, sha256_bytes(data), len(data), warnings)
+
+    def fit(
+        self,
+        job: Job,
+        html: str,
+        sheets: list[Stylesheet],
+        warnings: list[str],
+        hint: str | None = None,
+    ) -> Fitted:
+        root, variant = self.project.root, self.settings.pdf_variant
+        if job.kind == "summary":
+            return fit_summary(self.renderer, html, root, sheets, warnings, variant, hint)
+        config = self.project.config.settings
+        limit = (
+            config.max_large_print_pages
+            if job.edition == "large-print"
+            else config.max_handout_pages
+        )
+        return fit_handout(self.renderer, html, root, sheets, limit, warnings, variant, hint)
+
+    def _part(self, part: Job, hints: Hints, warnings: list[str]) -> Fitted:
+        """A binder part: the layout this task just made for its own file, or a new
+        one, at the step the part's up-to-date file was fitted with when known."""
+        found = self.laid_out.get((part.kind, part.condition))
+        if found is None:
+            _, html = document_html(self.project, part, self.env)
+            hint = hints.get((part.kind, part.condition))
+            found = self.fit(part, html, self.sheets(part), warnings, hint)
+        return found
+
+    def _binder(self, job: Job, hints: Hints) -> Rendered:
+        warnings: list[str] = []
+        binder = make_binder(
+            self.project,
+            job,
+            self.env,
+            self.renderer,
+            self.sheets,
+            lambda part: self._part(part, hints, warnings),
+            warnings,
+            self.settings.pdf_variant,
+        )
+        if binder.document is None:
+            return Rendered(job, error=f"{binder.problem}; nothing was written", warnings=warnings)
+        epoch = _epoch(binder.context)
+        data = self.renderer.write(binder.document, epoch, warnings, self.settings.pdf_variant)
+        write_atomic(self.output_dir / job.output, data)
+        pages = len(binder.document.pages)
+        return Rendered(job, None, pages, "", sha256_bytes(data), len(data), warnings)
+
+
+def _epoch(context: dict[str, object]) -> int:
+    """The document's date as seconds: what fonts embedded in it are stamped with."""
+    doc = context["doc"]
+    assert isinstance(doc, dict)
+    stamp = dt.datetime.fromisoformat(str(doc["date"]).replace("Z", "+00:00"))
+    return int(stamp.timestamp())
