@@ -44,6 +44,11 @@ lock:
 	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	  --no-header --output-file requirements.lock
 
+# Time builds against plain WeasyPrint, and the memory of a long batch (~17 min on 2 cores);
+# prints a table and writes output/benchmark.json. See benchmarks/README.md.
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
 # Refresh the visual snapshot references (tests/snapshots/*.png) after a deliberate
 # change to the pages; look at them before committing.
 snapshots: setup

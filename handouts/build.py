@@ -219,6 +219,11 @@ class _Run:
         for key, parts in grouped.items():
             binder = binders[key]
             tasks.append(Task((*parts, binder), self._hints(binder, parts)))
+        # Then summaries (two or three layouts each), large print, standard handouts.
+        order = {"summary": 0, "large-print": 1}
+        single.sort(
+            key=lambda task: order.get(task.jobs[0].kind, order.get(task.jobs[0].edition, 2))
+        )
         return tasks + single
 
     def _hints(self, binder: Job, rebuilt: list[Job]) -> dict[tuple[str, str | None], str]:

@@ -12,7 +12,6 @@ goes on.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,9 +46,8 @@ class _Assets:
             name = path.name
             if f"assets/{name}" in self.copied.values():  # a brand.css and the user's
                 name = f"{len(self.copied)}-{name}"
-            target = self.html_dir / "assets" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            # Atomic: two workers may copy the same font into a shared assets folder.
+            write_atomic(self.html_dir / "assets" / name, path.read_bytes())
             self.copied[path] = f"assets/{name}"
         return self.copied[path]
 
