@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -29,7 +30,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 RECYCLE_AFTER = 50  # tasks a worker runs before a fresh process replaces it
-TASK_SECONDS = 300.0  # time limit of one document in a task
+MB = 1024 * 1024
 
 _worker: Worker | None = None
 
@@ -44,6 +45,10 @@ def _start(project: Project, options: BuildOptions) -> None:
     # Ctrl-C goes to the whole process group: the parent stops the pool, a worker
     # must not die half-way through on its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A memory limit of the worker's own: past it, allocations fail with MemoryError,
+    # which fails the document being rendered (worker.py), not the machine.
+    limit = project.config.settings.worker_memory_mb * MB
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _worker = Worker(project, options)
 
 
@@ -69,7 +74,8 @@ def run(
     ``failed`` turns a dead worker or a timeout into the item's result; ``size`` is
     the number of documents in an item (its time limit scales with it).
     """
-    if workers <= 0:
+    seconds = project.config.settings.render_timeout
+    if workers <= 0:  # no time or memory limit: for debugging only
         worker = Worker(project, options)
         for item in items:
             if not on_result(item, call(worker, item)):
@@ -85,7 +91,7 @@ def run(
     ) as pool:
         try:
             futures: dict[Future[Any], Item] = {
-                pool.schedule(_call, (call, item), timeout=TASK_SECONDS * size(item)): item
+                pool.schedule(_call, (call, item), timeout=seconds * size(item)): item
                 for item in items
             }
             pending = set(futures)
@@ -95,7 +101,8 @@ def run(
                     item = futures[future]
                     if future.cancelled():
                         continue
-                    if not on_result(item, _result(future, item, failed, size)):
+                    result = _result(future, item, failed, seconds * size(item))
+                    if not on_result(item, result):
                         # Cancelling a running task kills its worker: those finish.
                         for other in pending:
                             if not other.running():
@@ -106,16 +113,16 @@ def run(
 
 
 def _result(
-    future: Future[Any],
-    item: Item,
-    failed: Callable[[Item, str], Result],
-    size: Callable[[Item], int],
+    future: Future[Any], item: Item, failed: Callable[[Item, str], Result], limit: float
 ) -> Result:
     try:
         result: Result = future.result()
     except FutureTimeout:
-        limit = TASK_SECONDS * size(item)
-        return failed(item, f"rendering took longer than {limit:.0f} s and was stopped")
+        return failed(
+            item,
+            f"rendering took longer than {limit:g} s and was stopped "
+            "(render_timeout in handouts.toml)",
+        )
     except ProcessExpired as exc:
         return failed(item, f"the worker process rendering it died ({_exit(exc.exitcode)})")
     except Exception as exc:  # a worker's own bug: reported, the batch goes on

@@ -9,6 +9,7 @@ failing document is reported and the others are still written.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from handouts.errors import ContentError
 from handouts.fonts import font_files
 from handouts.inputs import FileHashes, hash_inputs, inputs_of
 from handouts.manifest import Entry, Manifest
-from handouts.output import sha256_file
+from handouts.output import exclusive, remove_partials, sha256_file
 from handouts.plan import BuildOptions, Job, Kind, Settings, plan
 from handouts.project import Project
 from handouts.task import Layout, Rendered, Task
@@ -39,6 +40,7 @@ __all__ = [
     "stylesheets_for",
 ]
 
+MANIFEST_EVERY = 2.0  # seconds between manifest writes during a build
 SLOW_SUBSETTING = (
     "fonts are subset with fontTools because the system library libharfbuzz-subset0 "
     "is missing: every PDF takes several times longer. Fix: sudo apt-get install "
@@ -103,6 +105,21 @@ def build(
         if problems := check_approved(project, chosen):
             raise ContentError(problems)
     run = _Run(project, options)
+    with exclusive(run.output_dir):
+        remove_partials(run.output_dir)  # left by a build that was killed
+        result = _build(run, jobs, on_start, on_done)
+    finished = {outcome.job for outcome in result.outcomes}
+    result.stopped = [job for job in jobs if job not in finished]
+    return result
+
+
+def _build(
+    run: _Run,
+    jobs: list[Job],
+    on_start: Callable[[int], None] | None,
+    on_done: Callable[[Outcome], None] | None,
+) -> BuildResult:
+    options = run.options
     if on_start:
         on_start(len(jobs))
 
@@ -122,21 +139,29 @@ def build(
     tasks = run.tasks(todo)
     if not tasks:  # all up to date: WeasyPrint is never even imported
         return run.finish([])
+    if run.manifest.forget([job.output for job in todo]):
+        run.manifest.write(run.output_dir)  # before any file is replaced
     # Rendering modules load here, not at the top: a no-op build starts in a third of
     # the time without them (benchmarks/README.md).
     from handouts import batch
     from handouts.render import fast_subsetting
 
     notices = [] if fast_subsetting() else [SLOW_SUBSETTING]
+    flushed = time.monotonic()
 
     def received(task: Task, results: list[Rendered]) -> bool:
+        nonlocal flushed
         for result in results:
             done(run.record(result))
+        if time.monotonic() - flushed > MANIFEST_EVERY:
+            # A build killed later keeps the record of what it wrote until now.
+            run.manifest.write(run.output_dir)
+            flushed = time.monotonic()
         return not (options.fail_fast and any(r.error for r in results))
 
     try:
         batch.run(
-            project,
+            run.project,
             options,
             tasks,
             _render,
@@ -147,8 +172,6 @@ def build(
         )
     finally:
         result = run.finish(notices)  # written even when interrupted
-    finished = {outcome.job for outcome in result.outcomes}
-    result.stopped = [job for job in todo if job not in finished]
     return result
 
 

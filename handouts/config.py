@@ -72,6 +72,14 @@ class Settings(BaseModel):
     binder: bool = Field(
         False, description="Also build one binder PDF per brand and language (cover, contents)."
     )
+    # WeasyPrint has no limits of its own: a runaway stylesheet must end its document,
+    # not the machine.
+    render_timeout: float = Field(
+        300, gt=0, le=86400, description="Seconds one document may render before it is stopped."
+    )
+    worker_memory_mb: int = Field(
+        2048, ge=256, description="Address space a worker process may use, in MB."
+    )
 
     @field_validator("pdf_variant")
     @classmethod

@@ -1,10 +1,10 @@
 """The one URL fetcher every document and stylesheet uses.
 
 WeasyPrint reads any file or URL a document or stylesheet names unless its fetcher
-refuses. Ours allows ``data:`` URLs and files inside the project's allowed roots
-(project folder, the package's default templates and styles, installed font packages),
-with symlinks resolved before the check; anything else stops the render with an error
-naming the URL.
+refuses. Ours applies the rule in resources.py: ``data:`` URLs and files inside the
+allowed folders, symlinks resolved first. A refused resource is skipped with a warning
+naming the URL and why (the stylesheets were already checked, with file and line,
+before anything rendered: an ``@import`` that would be refused stops the build there).
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import URLFetcher, URLFetchingError
 
-# Device and process files are never a resource, even inside a root via a symlink.
-FORBIDDEN = (Path("/dev"), Path("/proc"), Path("/sys"))
+from handouts.resources import allowed_roots, refusal
 
 
-class ResourceRefused(FatalURLFetchingError):  # type: ignore[misc]
-    """A document or stylesheet asked for a resource outside the allowed roots."""
+class ResourceRefused(URLFetchingError):  # type: ignore[misc]
+    """A document or stylesheet asked for a resource outside the allowed folders.
+
+    Not WeasyPrint's FatalURLFetchingError: the render goes on without the resource,
+    and WeasyPrint logs the refusal, which the build reports as a warning."""
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"refused resource {url}: {reason}")
@@ -32,19 +34,13 @@ class ResourceRefused(FatalURLFetchingError):  # type: ignore[misc]
 class SafeFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, roots: Iterable[Path]) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.roots = tuple(sorted({Path(root).resolve() for root in roots}))
+        self.roots = allowed_roots(roots)
 
     def fetch(self, url: str, headers: object = None) -> object:
-        scheme = urlsplit(url).scheme.lower()
-        if scheme == "data":
+        reason = refusal(url, self.roots)
+        if reason is not None:
+            raise ResourceRefused(url, reason)
+        if urlsplit(url).scheme.lower() == "data":
             return super().fetch(url, headers)
-        if scheme != "file":
-            raise ResourceRefused(url, f"{scheme or 'relative'} URLs are not allowed")
         path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
-        if any(path.is_relative_to(bad) for bad in FORBIDDEN):
-            raise ResourceRefused(url, "device and system files are not allowed")
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise ResourceRefused(url, "outside the project's allowed folders")
-        if not path.is_file():
-            raise ResourceRefused(url, "file not found")
-        return super().fetch(path.as_uri(), headers)
+        return super().fetch(path.as_uri(), headers)  # the resolved path, not the link

@@ -13,11 +13,18 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
+from reportlab import rl_config
 from reportlab.graphics import renderSVG
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 
 from handouts.brand import web_label
+
+# ReportLab only draws here; it must never fetch. No host is trusted (its default,
+# made explicit in case a site-wide RL_trustedHosts setting says otherwise) and no URL
+# scheme either.
+rl_config.trustedHosts = None
+rl_config.trustedSchemes = []
 
 # Medium error correction survives a crease or a smudge on a printed page.
 QR_LEVEL = "M"

@@ -51,6 +51,12 @@ class Manifest:
     def record(self, entry: Entry) -> None:
         self.files[entry.path] = entry
 
+    def forget(self, paths: list[str]) -> bool:
+        """Drop the entries of files about to be rebuilt, so that a build killed half-way
+        leaves no entry vouching for a file it may have replaced. True if any was."""
+        dropped = [path for path in paths if self.files.pop(path, None) is not None]
+        return bool(dropped)
+
     def prune(self, output_dir: Path) -> None:
         """Drop entries whose file is gone, so the manifest matches the disk."""
         self.files = {k: v for k, v in self.files.items() if (output_dir / k).is_file()}

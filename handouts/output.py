@@ -8,12 +8,17 @@ is interrupted leaves at most a stray temporary file, never a truncated PDF.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+from handouts.errors import HandoutsError
+
 TEMP_PREFIX = ".partial-"
+LOCK_NAME = ".handouts.lock"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -57,3 +62,33 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def exclusive(folder: Path) -> Iterator[None]:
+    """Hold the output folder for one build: a second build into the same folder at the
+    same time is refused, not interleaved. The lock goes with the process, so a
+    killed build never leaves the folder locked."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / LOCK_NAME).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise HandoutsError(
+                f"another build is writing to {folder}; wait for it or use --out"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_partials(folder: Path) -> int:
+    """Delete temporary files a killed build left behind (never a finished file: those
+    only ever appear by rename). Call with the folder held by ``exclusive``."""
+    removed = 0
+    for path in folder.rglob(f"{TEMP_PREFIX}*"):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed += 1
+    return removed

@@ -21,8 +21,11 @@ from handouts.content import (
     TreatmentFile,
     merge,
 )
+from handouts.defaults import default_styles, default_templates
 from handouts.errors import ContentError, Location, Problem
 from handouts.errors import strict as strict_problems
+from handouts.fonts import font_dirs
+from handouts.resources import allowed_roots, check_stylesheet
 from handouts.sources import InputError, SourceFile, load_toml, load_yaml, validate
 
 SOURCES_FILE = "_sources.yaml"
@@ -54,6 +57,17 @@ class Project:
     @property
     def brands_dir(self) -> Path:
         return self.config.styles_dir / "brands"
+
+    def resource_roots(self) -> tuple[Path, ...]:
+        """The folders a document or stylesheet may read from (resources.py): the
+        project's templates and styles, each brand's and each extra stylesheet's own
+        folder, the default templates and styles, the installed fonts. Not the content,
+        the output or anything else in the project folder."""
+        folders = [self.config.templates_dir, self.config.styles_dir, self.brands_dir]
+        folders += [brand.folder for brand in self.brands.values()]
+        folders += [path.parent for path in self.stylesheets]
+        folders += [default_templates(), default_styles(), *font_dirs()]
+        return allowed_roots(folders)
 
     def default_brands(self) -> list[str]:
         """The brands a build makes when none is named."""
@@ -109,6 +123,7 @@ def load_project(
     problems = _load_stylesheets(project, stylesheets)
     problems += _load_content(project)
     problems += _load_brands(project)
+    problems += _check_resources(project)
     if settings.strict if strict is None else strict:
         problems = strict_problems(problems)
     if any(p.severity == "error" for p in problems):
@@ -277,6 +292,16 @@ def citations(source: SourceFile, under: tuple[str | int, ...] = ()) -> list[tup
         node = node.get(part) if isinstance(node, dict) else None
     walk(node, under)
     return found
+
+
+def _check_resources(project: Project) -> list[Problem]:
+    """Every URL in the brands' and the project's stylesheets, before anything renders."""
+    roots = project.resource_roots()
+    sheets = [b.stylesheet for b in project.brands.values() if b.stylesheet]
+    problems: list[Problem] = []
+    for sheet in dict.fromkeys([*sheets, *project.stylesheets]):
+        problems += check_stylesheet(sheet, roots)
+    return problems
 
 
 def _load_brands(project: Project) -> list[Problem]:

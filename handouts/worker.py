@@ -20,10 +20,9 @@ from jinja2 import Environment
 from handouts.binder import make_binder
 from handouts.cascade import Stylesheet, stylesheets
 from handouts.context import handout_context, summary_context
-from handouts.defaults import defaults_dir
 from handouts.errors import BuildError
 from handouts.fit import Fitted, fit_handout, fit_summary
-from handouts.fonts import font_dirs, font_face_css
+from handouts.fonts import font_face_css
 from handouts.output import sha256_bytes, write_atomic
 from handouts.plan import BuildOptions, Job, Settings
 from handouts.project import Project
@@ -85,7 +84,7 @@ class Worker:
         self.settings = Settings.of(project, options)
         self.output_dir = (options.output or project.config.output_dir).resolve()
         self.env = make_environment(project.config.templates_dir)
-        self.renderer = Renderer([project.root, defaults_dir(), *font_dirs()])
+        self.renderer = Renderer(project.resource_roots())
         # Standard-edition layouts made during the current task, for its binder.
         self.laid_out: dict[tuple[str, str | None], Fitted] = {}
 
@@ -115,6 +114,14 @@ class Worker:
             return self._pdf(job)
         except BuildError as exc:
             return Rendered(job, error=exc.message)
+        except MemoryError:
+            self.laid_out.clear()
+            limit = self.project.config.settings.worker_memory_mb
+            return Rendered(
+                job,
+                error=f"ran out of memory: a worker may use {limit} MB "
+                "(worker_memory_mb in handouts.toml)",
+            )
         except Exception as exc:  # WeasyPrint raises many types; the batch goes on
             return Rendered(job, error=f"{type(exc).__name__}: {exc}")
 

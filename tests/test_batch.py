@@ -187,7 +187,7 @@ def test_a_document_past_its_time_limit_is_stopped(
         return original(self, job)
 
     monkeypatch.setattr(Worker, "_pdf", hang_on_cidp)
-    monkeypatch.setattr(batch, "TASK_SECONDS", 3.0)
+    edit(project_copy / "handouts.toml", "render_timeout = 300", "render_timeout = 3")
     started = time.monotonic()
     result = _build(project_copy, brands=(BRAND,), conditions=("cidp",), workers=1)
     assert time.monotonic() - started < 60
