@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from handouts.errors import Location, Problem
@@ -54,8 +55,27 @@ class InputError(Exception):
         self.problem = problem
 
 
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor with nothing implicit: a date stays text until
+    the model parses it (so a bad date is a located field error, not a crash), and an
+    unknown tag (``!!python/object/apply:...``) is refused where it stands."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        return self.construct_scalar(node)
+
+    def construct_undefined(self, node: Any) -> Any:
+        raise ConstructorError(
+            None, None, f"the tag {node.tag!r} is not allowed in content files", node.start_mark
+        )
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_Constructor.add_constructor(None, _Constructor.construct_undefined)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")  # round-trip loader: the only one that records positions
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     return yaml
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from handouts import batch, render
+from handouts import render
 from handouts.build import BuildOptions, BuildResult, build
 from handouts.output import sha256_file
 from handouts.project import load_project

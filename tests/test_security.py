@@ -1,0 +1,288 @@
+"""Untrusted input: the corpus of bad inputs, injection strings, interrupted builds and
+generated text. Nothing outside the allowed folders is read, nothing from data runs,
+and every output file is whole or absent."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from ruamel.yaml import YAML
+
+from handouts.build import BuildOptions, build
+from handouts.output import TEMP_PREFIX, sha256_file
+from handouts.plan import Job
+from handouts.project import Project, load_project
+from handouts.worker import Worker
+from tests.conftest import REPO
+from tests.corpus import CASES, SECRETS, Case
+from tests.helpers import run
+
+BRAND = "maple-childrens"
+INJECTIONS = ("<script>alert(1)</script>", "{{ 7*7 }}", "</style><b>x</b>", "{% raw %}")
+
+
+def _written(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+# ---- the corpus ----
+
+
+def test_the_corpus_has_at_least_forty_bad_inputs() -> None:
+    assert len(CASES) >= 40
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_bad_input_is_refused_clearly_and_writes_nothing(case: Case, project_copy: Path) -> None:
+    case.change(project_copy)
+    out = project_copy / "out"
+    args = ["build", "--brand", BRAND, "--condition", "cidp", "--out", str(out), *case.args]
+    code, output = run(project_copy, *args)
+    assert code == case.exit_code, output
+    assert case.message in output, output
+    assert case.where in output, output
+    assert "Traceback" not in output
+    # No document, no half-written file; a failed render leaves at most the manifest.
+    written = _written(out)
+    assert not [p for p in written if p.suffix in {".pdf", ".html"}], written
+    assert not [p for p in written if p.name.startswith(TEMP_PREFIX)], written
+    for path in written:
+        data = path.read_bytes()
+        assert not any(secret in data for secret in SECRETS), path
+
+
+# ---- injection strings print as text ----
+
+
+def _inject(path: Path, payload: str) -> int:
+    """Append ``payload`` to every text of the ``patient`` part of a content file."""
+    yaml = YAML()
+    data = yaml.load(path.read_text("utf-8"))
+    count = 0
+
+    def walk(node: object) -> None:
+        nonlocal count
+        items = node.items() if isinstance(node, dict) else enumerate(node)  # type: ignore[arg-type]
+        for key, value in list(items):
+            if isinstance(value, str):
+                node[key] = f"{value} {payload}"  # type: ignore[index]
+                count += 1
+            elif isinstance(value, dict | list):
+                walk(value)
+
+    walk(data["patient"])
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+    return count
+
+
+def test_injection_strings_in_every_text_field_print_as_text(project_copy: Path) -> None:
+    payload = " ".join(INJECTIONS)
+    fields = _inject(project_copy / "conditions/cidp.en.yaml", payload)
+    assert fields > 10
+    brand = project_copy / "styles/brands" / BRAND / "brand.toml"
+    text = brand.read_text("utf-8")
+    brand.write_text(text.replace('department = "', 'department = "</style><script>x</script> '))
+    out = project_copy / "out"
+    code, output = run(project_copy, "build", "--brand", BRAND, "--condition", "cidp",
+                       "--format", "html", "--out", str(out))  # fmt: skip
+    assert code == 0, output
+    html = (out / BRAND / "en/handout-cidp.html").read_text("utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "{{ 7*7 }}" in html  # data is never compiled as a template
+    assert ">49<" not in html
+    assert "&lt;/style&gt;" in html
+
+    # The PDF shows the strings as words. A long payload may push it past two
+    # pages: then that is the (clear) error, and nothing is written.
+    code, output = run(project_copy, "build", "--brand", BRAND, "--condition", "cidp",
+                       "--out", str(out))  # fmt: skip
+    pdf = out / BRAND / "en/handout-cidp.pdf"
+    if code == 0:
+        page_text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+        assert "<script>alert(1)</script>" in page_text
+    else:
+        assert "more than the 2 allowed" in output
+        assert not pdf.exists()
+
+
+def test_a_refused_image_is_a_warning_and_the_page_is_built_without_it(
+    project_copy: Path,
+) -> None:
+    css = project_copy / "styles/brands" / BRAND / "brand.css"
+    css.write_text(css.read_text("utf-8") + '\n.logo { background: url("/etc/passwd"); }\n')
+    out = project_copy / "out"
+    code, output = run(project_copy, "build", "--brand", BRAND, "--condition", "cidp",
+                       "--out", str(out))  # fmt: skip
+    assert code == 0, output
+    assert "brand.css:" in output
+    assert "warning: url() of '/etc/passwd' refused" in output
+    for path in _written(out):
+        assert not any(secret in path.read_bytes() for secret in SECRETS)
+
+
+# ---- interrupted builds ----
+
+
+def _manifest_matches_disk(out: Path) -> None:
+    """Every entry the manifest has describes the file on disk exactly."""
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        return
+    for entry in json.loads(manifest.read_text("utf-8"))["files"]:
+        path = out / entry["path"]
+        assert path.is_file(), entry["path"]
+        assert sha256_file(path) == entry["sha256"], entry["path"]
+
+
+def _gone(group: int) -> None:
+    """Nothing of the build survives it: no worker left running on its own."""
+    for _ in range(100):
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    raise AssertionError("build processes still running 10 s after the build ended")
+
+
+def _every_pdf_is_whole(out: Path) -> int:
+    count = 0
+    for path in out.rglob("*.pdf"):
+        assert len(PdfReader(path).pages) >= 1, path  # a truncated PDF does not open
+        count += 1
+    return count
+
+
+@pytest.mark.parametrize("how", ["SIGKILL the whole run", "SIGTERM", "SIGINT", "SIGKILL a worker"])
+def test_killed_builds_leave_no_partial_file_and_the_next_build_finishes(
+    how: str, project_copy: Path
+) -> None:
+    out = project_copy / "out"
+    command = [sys.executable, "-m", "handouts", "--config", str(project_copy / "handouts.toml"),
+               "build", "--brand", BRAND, "--only", "handouts", "--out", str(out)]  # fmt: skip
+    chance = random.Random(f"kill {how}")  # the same points on every run of the test
+    for _ in range(4):
+        process = subprocess.Popen(
+            command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        time.sleep(chance.uniform(0.8, 5.0))
+        if how == "SIGKILL the whole run":
+            os.killpg(process.pid, signal.SIGKILL)
+        elif how == "SIGKILL a worker":
+            children = subprocess.run(
+                ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+            ).stdout.split()
+            for child in children:
+                os.kill(int(child), signal.SIGKILL)
+        else:
+            process.send_signal(getattr(signal, how))
+        output, _ = process.communicate(timeout=120)
+        _gone(process.pid)
+        assert b"Traceback" not in output, output.decode()
+        _every_pdf_is_whole(out)
+        _manifest_matches_disk(out)
+
+    final = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0, final.stdout + final.stderr
+    assert _every_pdf_is_whole(out) == 7
+    assert not list(out.rglob(f"{TEMP_PREFIX}*"))
+    _manifest_matches_disk(out)
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert "built 0, 7 up to date" in again.stdout
+
+
+# ---- generated text ----
+
+_WORDS = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"),
+    min_size=1,
+    max_size=120,
+)
+_LONG_WORD = st.integers(50, 400).map(lambda n: "Immunoglobulin" * (n // 14 + 1))
+_SCRIPTS = st.sampled_from(
+    [
+        "مرحبا بكم في العيادة",
+        "静脉注射免疫球蛋白",
+        "שלום",
+        "😀🩺💉👩🏽‍⚕️",
+        "ﷺ\u200f\u202e",
+        "Ǆ\u0301\u0308" * 20,
+    ]
+)
+_TEXT = st.one_of(_WORDS, _LONG_WORD, _SCRIPTS, st.lists(_SCRIPTS, max_size=6).map(" ".join))
+
+
+@pytest.fixture(scope="module")
+def renderer(project: Project) -> tuple[Project, Worker]:
+    return project, Worker(project, BuildOptions(workers=0))
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=_TEXT, purpose=_TEXT, point=_TEXT, term=_TEXT)
+def test_any_text_in_content_fields_never_crashes_a_render(
+    renderer: tuple[Project, Worker], title: str, purpose: str, point: str, term: str
+) -> None:
+    project, worker = renderer
+    condition = project.conditions[("en", "cidp")]
+    changed = condition.model_copy(
+        update={
+            "title": title,
+            "purpose": purpose,
+            "key_points": [point, *condition.key_points[1:]],
+            "about_condition": [term, *condition.about_condition],
+        }
+    )
+    worker.project = dataclasses.replace(
+        project, conditions={**project.conditions, ("en", "cidp"): changed}
+    )
+    try:
+        layout = worker.layout(Job("handout", BRAND, "en", "cidp", ""))
+    finally:
+        worker.project = project
+    # It lays out; very long text may need more pages than allowed, which the build
+    # reports as its own error. A crash would have raised instead.
+    assert layout.pages >= 1
+    assert layout.fits or "more than the 2 allowed" in layout.problem
+
+
+def test_the_bundled_project_reads_nothing_outside_its_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file a full build opens is in an allowed folder (traced by the fetcher)."""
+    from handouts import fetcher
+
+    seen: list[str] = []
+    original = fetcher.SafeFetcher.fetch
+
+    def spy(self: fetcher.SafeFetcher, url: str, headers: object = None) -> object:
+        seen.append(url)
+        return original(self, url, headers)
+
+    project = load_project(REPO / "handouts.toml")
+    monkeypatch.setattr(fetcher.SafeFetcher, "fetch", spy)
+    result = build(project, BuildOptions(brands=(BRAND,), conditions=("cidp",), workers=0,
+                                         output=tmp_path))  # fmt: skip
+    assert not result.failed
+    roots = project.resource_roots()
+    files = [url for url in seen if url.startswith("file:")]
+    assert files, "the fetcher saw no file"
+    for url in files:
+        path = Path(url.removeprefix("file://")).resolve()
+        assert any(path.is_relative_to(root) for root in roots), url
