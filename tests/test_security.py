@@ -286,3 +286,36 @@ def test_the_bundled_project_reads_nothing_outside_its_folders(
     for url in files:
         path = Path(url.removeprefix("file://")).resolve()
         assert any(path.is_relative_to(root) for root in roots), url
+
+
+def test_a_document_past_the_worker_memory_limit_fails_alone(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = Worker._pdf
+
+    def greedy_on_cidp(self: Worker, job: Job):  # type: ignore[no-untyped-def]
+        if job.condition == "cidp":
+            hoard = bytearray(3 * 1024**3)  # as a runaway layout would
+            hoard[-1] = 1
+        return original(self, job)
+
+    monkeypatch.setattr(Worker, "_pdf", greedy_on_cidp)  # the forked workers inherit it
+    config = project_copy / "handouts.toml"
+    config.write_text(
+        config.read_text("utf-8").replace("worker_memory_mb = 2048", "worker_memory_mb = 1024")
+    )
+    project = load_project(config)
+    result = build(project, BuildOptions(brands=(BRAND,), conditions=("cidp", "dermatomyositis")))
+    (failed,) = result.failed
+    assert failed.job.condition == "cidp"
+    assert "ran out of memory: a worker may use 1024 MB" in str(failed.error)
+    assert [o.job.condition for o in result.built] == ["dermatomyositis"]
+
+
+def test_reportlab_fetches_nothing() -> None:
+    from reportlab import rl_config
+
+    import handouts.graphics  # noqa: F401  (sets the policy on import)
+
+    assert not rl_config.trustedHosts
+    assert list(rl_config.trustedSchemes) == []
