@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build setup test lint format lock bench clean docs-images snapshots
+.PHONY: all build setup test lint format lock bench catalogs clean docs-images snapshots
 
 all: build
 
@@ -48,6 +48,15 @@ lock:
 # prints a table and writes output/benchmark.json. See benchmarks/README.md.
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+
+# After changing the fixed text of templates or code: extract it into the catalog
+# template and merge it into each language's catalog (then translate what is new).
+catalogs: setup
+	$(BIN)/pybabel extract -F babel.cfg -o handouts/locale/handouts.pot --no-location \
+	  --sort-output --project handouts --version 0.1.0 \
+	  --copyright-holder "handouts contributors" --msgid-bugs-address "" .
+	$(BIN)/pybabel update -i handouts/locale/handouts.pot -d handouts/locale -D handouts \
+	  --no-location --ignore-obsolete
 
 # Refresh the visual snapshot references (tests/snapshots/*.png) after a deliberate
 # change to the pages; look at them before committing.

@@ -52,17 +52,18 @@ def make_binder(
     ``fitted_for`` gives a part's laid-out pages: the build hands over the ones it has
     just made for the separate files, so a part is not laid out twice.
     """
+    _ = project.translate(job.lang)
     parts: list[tuple[str, str, Fitted]] = []
     for condition in project.ordered_conditions(job.lang):
         fitted = fitted_for(Job("handout", job.brand, job.lang, condition.id, "", "standard"))
         if not fitted.fits:
             return Binder(None, problem=f"handout {condition.id}: {fitted.problem}")
-        parts.append((condition.title, "Patient handout", fitted))
+        parts.append((condition.title, _("Patient handout"), fitted))
     summary = fitted_for(Job("summary", job.brand, job.lang, None, ""))
     if not summary.fits:
         return Binder(None, problem=f"clinician summary: {summary.problem}")
     treatment = project.treatments[job.lang]
-    parts.append((treatment.clinician.summary_title, "Clinician summary", summary))
+    parts.append((treatment.clinician.summary_title, _("Clinician summary"), summary))
 
     front, context = _front_matter(
         project, job, env, renderer, sheets_for, parts, warnings, variant
@@ -90,7 +91,9 @@ def _front_matter(
             count = len(fitted.document.pages)
             listed.append(BinderPart(title, kind, page, count))
             page += count
-        context = binder_context(project, job.lang, brand, listed, Path.as_uri)
+        context = binder_context(
+            project, job.lang, brand, listed, Path.as_uri, _=project.translate(job.lang)
+        )
         document = renderer.layout(
             render_template(env, ["binder.html.j2"], context),
             project.root,

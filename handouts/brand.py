@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
+from handouts.i18n import N_
 from handouts.logo import LOGO_TYPES, check_logo
 from handouts.sources import InputError, load_toml, validate
 from handouts.tokens import check_tokens, first_family, merge_tokens, resolve
@@ -56,7 +57,9 @@ class Clinic(BaseModel):
     department: Text | None = None
     phone: Text = Field(description="Main number patients call.")
     after_hours_phone: Text | None = None
-    emergency: Text = Field("Call 911", description="What to do in an emergency.")
+    # The default is in the catalogs (N_), so it prints in the page's language; a
+    # brand's own wording prints as written.
+    emergency: Text = Field(N_("Call 911"), description="What to do in an emergency.")
     address: Text | None = None
     website: Text | None = Field(None, description="Printed as given, without https://.")
     online_handouts: Text | None = Field(

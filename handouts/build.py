@@ -307,6 +307,7 @@ def _input_sheets(project: Project, job: Job, settings: Settings) -> list[Styles
             project.brands[job.brand],
             settings,
             project.stylesheets,
+            project.translate(job.lang),
         )
     ]
     if job.kind != "summary":
@@ -352,4 +353,5 @@ def stylesheets_for(
 ) -> list[Stylesheet]:
     """The stylesheets one job's document is rendered with, in cascade order."""
     settings = Settings.of(project, options or BuildOptions())
-    return stylesheets(job, project.brands[job.brand], settings, project.stylesheets)
+    brand, _ = project.brands[job.brand], project.translate(job.lang)
+    return stylesheets(job, brand, settings, project.stylesheets, _)

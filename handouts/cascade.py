@@ -12,6 +12,7 @@ from pathlib import Path
 
 from handouts.brand import Brand
 from handouts.defaults import default_styles
+from handouts.i18n import ENGLISH, N_, Translate
 from handouts.plan import Job, Settings
 
 
@@ -28,7 +29,9 @@ class Stylesheet:
         return str(self.path) if self.path else f"<{self.name}>"
 
 
-def stylesheets(job: Job, brand: Brand, build: Settings, extra: list[Path]) -> list[Stylesheet]:
+def stylesheets(
+    job: Job, brand: Brand, build: Settings, extra: list[Path], _: Translate = ENGLISH
+) -> list[Stylesheet]:
     """The cascade, last wins: defaults, paper size, the brand, the edition (large print
     must win over a brand's sizes), print-shop page marks, then the project's own
     stylesheets (``--stylesheet``), the way WeasyPrint's ``-s`` adds to a document."""
@@ -44,6 +47,8 @@ def stylesheets(job: Job, brand: Brand, build: Settings, extra: list[Path]) -> l
         sheets.append(Stylesheet(styles / "large-print.css"))
     if build.print_shop:
         sheets.append(Stylesheet(styles / "print-shop.css"))
+    if (labels := page_labels(job, _)) is not None:
+        sheets.append(labels)
     sheets += [Stylesheet(path) for path in extra]
     return sheets
 
@@ -51,3 +56,32 @@ def stylesheets(job: Job, brand: Brand, build: Settings, extra: list[Path]) -> l
 def tight_spacing() -> Stylesheet:
     """The stylesheet of a handout's second, tighter layout."""
     return Stylesheet(default_styles() / "fit-tight.css")
+
+
+# Where each kind of document prints "Page N of M" (handout.css, large-print.css,
+# summary.css): CSS has no gettext, so another language gets these rules generated.
+_PAGE_NUMBER_RULES = {
+    ("handout", "standard"): ".page-number::after {{ content: {}; }}",
+    ("handout", "large-print"): "@page {{ @top-right {{ content: {}; }} }}",
+    ("summary", "standard"): "@page {{ @bottom-right {{ content: {}; }} }}",
+}
+PAGE_OF = N_("Page %(page)s of %(pages)s")
+
+
+def page_labels(job: Job, _: Translate) -> Stylesheet | None:
+    """The "Page N of M" rule in the document's language; None when it is English."""
+    rule = _PAGE_NUMBER_RULES.get((job.kind, job.edition))
+    text = _(PAGE_OF, page="\0page\0", pages="\0pages\0")
+    if rule is None or text == PAGE_OF % {"page": "\0page\0", "pages": "\0pages\0"}:
+        return None
+    parts = []
+    for piece in text.split("\0"):
+        if piece in {"page", "pages"}:
+            parts.append(f"counter({piece})")
+        elif piece:
+            escaped = piece.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+            parts.append(f'"{escaped}"')
+    content = " ".join(parts)
+    return Stylesheet(
+        text=rule.format(content), name=f"page-labels-{job.lang}-{job.kind}-{job.edition}"
+    )

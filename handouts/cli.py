@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
+from rich.table import Table
 
 from handouts import __version__
 from handouts.brand import brand_rows
@@ -275,6 +277,36 @@ def _report(result: BuildResult, seconds: float) -> None:
     failed = len(result.failed)
     if failed:
         raise HandoutsError(f"{failed} document{'s' if failed != 1 else ''} failed")
+
+
+@cli.command("languages")
+@click.pass_context
+def languages_command(ctx: click.Context) -> None:
+    """Each language: conditions translated, shared text, glossary, catalog
+    completeness, stale translations, and whether it is built by default."""
+    from handouts.languages import language_rows
+
+    project = _project(ctx)
+    table = Table(box=box.SIMPLE_HEAD)
+    for heading in ("lang", "language", "conditions", "shared text", "glossary", "catalog",
+                    "stale", "built", "ready"):  # fmt: skip
+        table.add_column(heading)
+    for row in language_rows(project):
+        catalog = f"{row.catalog.translated}/{row.catalog.total}"
+        if row.catalog.fuzzy:
+            catalog += f" ({row.catalog.fuzzy} fuzzy)"
+        table.add_row(
+            row.lang,
+            row.name,
+            f"{row.conditions}/{row.of}",
+            "yes" if row.shared_text else "no",
+            "yes" if row.glossary else "no",
+            catalog,
+            str(row.stale),
+            "yes" if row.built else "no",
+            "yes" if row.ready else "no",
+        )
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 
 @cli.command("validate")

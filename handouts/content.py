@@ -66,6 +66,15 @@ class Review(Strict):
         )
 
 
+class TranslatedFrom(Strict):
+    """Which version of which language a translation says what; when that text changes
+    after it, ``validate`` flags the translation as stale."""
+
+    lang: Lang
+    version: Text = Field(description="review.version of the text translated.")
+    updated: dt.date = Field(description="review.updated of the text translated.")
+
+
 class Term(Strict):
     term: Text
     means: Text
@@ -153,6 +162,7 @@ class ConditionFile(Strict):
     short_name: Text
     order: int = Field(100, description="Row order in the clinician summary (lowest first).")
     review: Review
+    translated_from: TranslatedFrom | None = None
     patient: PatientText
     clinician: ClinicianRow
 
@@ -178,6 +188,7 @@ class TreatmentFile(Strict):
     name: Text
     full_name: Text
     review: Review
+    translated_from: TranslatedFrom | None = None
     patient: TreatmentPatient
     clinician: TreatmentClinician
 
@@ -207,6 +218,7 @@ class Condition(BaseModel):
     order: int
     review: Review
     treatment_review: Review
+    translated_from: TranslatedFrom | None = None
     title: str
     purpose: str
     about_condition: list[str]
@@ -260,6 +272,7 @@ def merge(
         order=condition.order,
         review=condition.review,
         treatment_review=treatment.review,
+        translated_from=condition.translated_from,
         title=patient.title,
         purpose=patient.purpose,
         about_condition=list(patient.about_condition),

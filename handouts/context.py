@@ -17,13 +17,10 @@ from handouts import __version__
 from handouts.brand import Brand, web_label
 from handouts.content import Condition, Review, TreatmentFile
 from handouts.graphics import qr_code
+from handouts.i18n import ENGLISH, N_, Translate, long_date
 from handouts.project import Project
 
 AssetUrl = Callable[[Path], str]
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def document_date(updated: dt.date) -> str:
@@ -41,26 +38,32 @@ class Status:
     text: str
 
 
-def status_line(reviews: Iterable[Review]) -> Status:
+def status_line(reviews: Iterable[Review], lang: str = "en", _: Translate = ENGLISH) -> Status:
     """The review line printed on every page. Draft wins: one draft part makes a draft."""
     reviews = list(reviews)
     version = " + ".join(dict.fromkeys(r.version for r in reviews))
-    updated = long_date(max(r.updated for r in reviews))
+    updated = long_date(max(r.updated for r in reviews), lang)
     drafts = [r for r in reviews if r.status == "draft"]
     if drafts:
         return Status(
             "draft",
-            f"Not yet approved by a clinical reviewer. Version {version}, updated {updated}.",
+            _(
+                "Not yet approved by a clinical reviewer. Version %(version)s, updated %(date)s.",
+                version=version,
+                date=updated,
+            ),
         )
-    reviewers = ", ".join(dict.fromkeys(r.reviewer or "clinical reviewer" for r in reviews))
+    reviewers = ", ".join(dict.fromkeys(r.reviewer or _("clinical reviewer") for r in reviews))
     reviewed = max((r.reviewed for r in reviews if r.reviewed), default=None)
     next_due = min((r.next_review for r in reviews if r.next_review), default=None)
-    parts = [f"Reviewed by {reviewers}"]
+    parts = [_("Reviewed by %(names)s", names=reviewers)]
     if reviewed:
-        parts[0] += f" on {long_date(reviewed)}"
+        parts[0] = _(
+            "Reviewed by %(names)s on %(date)s", names=reviewers, date=long_date(reviewed, lang)
+        )
     if next_due:
-        parts.append(f"next review {long_date(next_due)}")
-    parts.append(f"version {version}")
+        parts.append(_("next review %(date)s", date=long_date(next_due, lang)))
+    parts.append(_("version %(version)s", version=version))
     return Status("approved", "; ".join(parts) + ".")
 
 
@@ -92,28 +95,35 @@ def handout_context(
     asset_url: AssetUrl,
     links: list[str] | None = None,
     edition: str = "standard",
+    _: Translate = ENGLISH,
 ) -> dict[str, Any]:
     c = condition
     url = brand.clinic.handout_url(c.id, c.lang, brand.name)
     # No online address, no QR code: the printed page is complete on its own.
-    qr = qr_code(url, f"QR code: this handout online at {web_label(url)}") if url else None
+    label = _("QR code: this handout online at %(address)s", address=web_label(url or ""))
+    qr = qr_code(url, label) if url else None
     steps = [
-        {"heading": "Before your infusion", "items": c.sections.before},
-        {"heading": "During your infusion", "items": c.sections.during},
-        {"heading": "After your infusion", "items": c.sections.after},
+        {"heading": _("Before your infusion"), "items": c.sections.before},
+        {"heading": _("During your infusion"), "items": c.sections.during},
+        {"heading": _("After your infusion"), "items": c.sections.after},
     ]
     return {
         "doc": _doc(
             lang=c.lang,
             title=c.title,
-            subject=f"Patient handout: {c.treatment_full_name} ({c.treatment_name}) for {c.name}",
+            subject=_(
+                "Patient handout: %(treatment)s (%(short)s) for %(condition)s",
+                treatment=c.treatment_full_name,
+                short=c.treatment_name,
+                condition=c.name,
+            ),
             brand=brand,
             keywords=[
                 c.name,
                 c.short_name,
                 c.treatment_name,
                 c.treatment_full_name,
-                "patient education",
+                _("patient education"),
             ],
             updated=c.updated,
             links=links or [],
@@ -122,7 +132,7 @@ def handout_context(
         "steps": steps,
         "clinic": brand.clinic,
         "logo_url": asset_url(brand.logo_path),
-        "status": status_line([c.review, c.treatment_review]),
+        "status": status_line([c.review, c.treatment_review], c.lang, _),
         "qr": qr,
         "qr_column": qr_column(c),
         "edition": edition,
@@ -171,11 +181,11 @@ def cite_label(cited: list[str], numbers: dict[str, int]) -> str:
 
 
 SUMMARY_COLUMNS = (
-    ("role", "IVIG role"),
-    ("regimen", "Usual regimen"),
-    ("evidence", "Guideline and evidence"),
-    ("label", "US label status"),
-    ("monitoring", "Key monitoring (besides class warnings)"),
+    ("role", N_("IVIG role")),
+    ("regimen", N_("Usual regimen")),
+    ("evidence", N_("Guideline and evidence")),
+    ("label", N_("US label status")),
+    ("monitoring", N_("Key monitoring (besides class warnings)")),
 )
 
 
@@ -186,18 +196,19 @@ def summary_context(
     brand: Brand,
     asset_url: AssetUrl,
     links: list[str] | None = None,
+    _: Translate = ENGLISH,
 ) -> dict[str, Any]:
     treatment: TreatmentFile = project.treatments[lang]
     cited: list[list[str]] = []
     for condition in conditions:
-        cited += [getattr(condition.clinician, key).sources for key, _ in SUMMARY_COLUMNS]
+        cited += [getattr(condition.clinician, key).sources for key, _label in SUMMARY_COLUMNS]
     cited += [item.sources for item in treatment.clinician.class_safety]
     numbers = cite_numbers(cited)
 
     rows = []
     for condition in conditions:
         cells = []
-        for key, _ in SUMMARY_COLUMNS:
+        for key, _label in SUMMARY_COLUMNS:
             cell = getattr(condition.clinician, key)
             cells.append({"key": key, "text": cell.text, "cite": cite_label(cell.sources, numbers)})
         rows.append({"name": condition.name, "short_name": condition.short_name, "cells": cells})
@@ -219,22 +230,26 @@ def summary_context(
         "doc": _doc(
             lang=lang,
             title=treatment.clinician.summary_title,
-            subject=f"Clinician summary: {treatment.full_name} ({treatment.name}) by condition",
+            subject=_(
+                "Clinician summary: %(treatment)s (%(short)s) by condition",
+                treatment=treatment.full_name,
+                short=treatment.name,
+            ),
             brand=brand,
-            keywords=[treatment.name, treatment.full_name, "clinician summary"]
+            keywords=[treatment.name, treatment.full_name, _("clinician summary")]
             + [c.name for c in conditions],
             updated=updated,
             links=links or [],
         ),
         "title": treatment.clinician.summary_title,
         "note": treatment.clinician.note,
-        "columns": [label for _, label in SUMMARY_COLUMNS],
+        "columns": [_(label) for _key, label in SUMMARY_COLUMNS],
         "rows": rows,
         "safety": safety,
         "footnotes": footnotes,
         "clinic": brand.clinic,
         "logo_url": asset_url(brand.logo_path),
-        "status": status_line(reviews),
+        "status": status_line(reviews, lang, _),
     }
 
 
@@ -253,6 +268,7 @@ def binder_context(
     parts: list[BinderPart],
     asset_url: AssetUrl,
     links: list[str] | None = None,
+    _: Translate = ENGLISH,
 ) -> dict[str, Any]:
     """The cover and contents of a binder: every handout and the summary, in order."""
     treatment: TreatmentFile = project.treatments[lang]
@@ -263,17 +279,21 @@ def binder_context(
     return {
         "doc": _doc(
             lang=lang,
-            title=f"{title}: patient handouts and clinician summary",
-            subject=f"Binder of patient handouts and the clinician summary, {brand.clinic.name}",
+            title=_("%(title)s: patient handouts and clinician summary", title=title),
+            subject=_(
+                "Binder of patient handouts and the clinician summary, %(clinic)s",
+                clinic=brand.clinic.name,
+            ),
             brand=brand,
-            keywords=[treatment.name, "patient education", "binder"] + [c.name for c in conditions],
+            keywords=[treatment.name, _("patient education"), _("binder")]
+            + [c.name for c in conditions],
             updated=updated,
             links=links or [],
         ),
         "title": title,
         "clinic": brand.clinic,
         "logo_url": asset_url(brand.logo_path),
-        "status": status_line(reviews),
-        "updated": long_date(updated),
+        "status": status_line(reviews, lang, _),
+        "updated": long_date(updated, lang),
         "parts": parts,
     }

@@ -25,6 +25,7 @@ from handouts.defaults import default_styles, default_templates
 from handouts.errors import ContentError, Location, Problem
 from handouts.errors import strict as strict_problems
 from handouts.fonts import font_dirs
+from handouts.i18n import Translate, package_locale_dir, translations, translator
 from handouts.resources import allowed_roots, check_stylesheet
 from handouts.sources import InputError, SourceFile, load_toml, load_yaml, validate
 
@@ -57,6 +58,15 @@ class Project:
     @property
     def brands_dir(self) -> Path:
         return self.config.styles_dir / "brands"
+
+    @property
+    def locale_dirs(self) -> tuple[Path, ...]:
+        """Where message catalogs are looked for: the project's ``locale/`` first."""
+        return (self.root / "locale", package_locale_dir())
+
+    def translate(self, lang: str) -> Translate:
+        """``_()`` for the fixed text of pages in ``lang`` (i18n.py)."""
+        return translator(translations(lang, self.locale_dirs))
 
     def resource_roots(self) -> tuple[Path, ...]:
         """The folders a document or stylesheet may read from (resources.py): the

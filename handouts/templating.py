@@ -8,6 +8,7 @@ as a template, and every value is HTML-escaped.
 
 from __future__ import annotations
 
+import gettext
 import re
 from pathlib import Path
 
@@ -35,7 +36,11 @@ def inline(text: str) -> Markup:
     return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
 
 
-def make_environment(project_templates: Path | None) -> Environment:
+def make_environment(
+    project_templates: Path | None, translations: gettext.NullTranslations | None = None
+) -> Environment:
+    """``translations``: the language's catalog (i18n.py) for ``_()`` in templates;
+    English when None."""
     defaults = default_templates()
     search = [p for p in (project_templates, defaults) if p is not None and p.is_dir()]
     unique = list(dict.fromkeys(p.resolve() for p in search))
@@ -53,6 +58,11 @@ def make_environment(project_templates: Path | None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # New-style gettext: values are filled in after translation and escaped.
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        translations or gettext.NullTranslations(), newstyle=True
     )
     env.filters["inline"] = inline
     env.globals["search_path"] = [str(p) for p in unique]

@@ -23,6 +23,7 @@ from handouts.context import handout_context, summary_context
 from handouts.errors import BuildError
 from handouts.fit import Fitted, fit_handout, fit_summary
 from handouts.fonts import font_face_css
+from handouts.i18n import translations
 from handouts.output import sha256_bytes, write_atomic
 from handouts.plan import BuildOptions, Job, Settings
 from handouts.project import Project
@@ -61,16 +62,18 @@ def document_html(
     asset_url: Callable[[Path], str] = Path.as_uri,
     links: list[str] | None = None,
 ) -> tuple[dict[str, object], str]:
-    """The context and the HTML of one job's document, before any CSS is applied."""
+    """The context and the HTML of one job's document, before any CSS is applied.
+    ``env`` must be the environment of the job's language (``Worker.env_for``)."""
     brand = project.brands[job.brand]
+    _ = project.translate(job.lang)
     if job.kind == "handout":
         assert job.condition is not None
         condition = project.conditions[(job.lang, job.condition)]
-        context = handout_context(condition, brand, asset_url, links or [], job.edition)
+        context = handout_context(condition, brand, asset_url, links or [], job.edition, _)
         names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
     else:
         conditions = project.ordered_conditions(job.lang)
-        context = summary_context(project, job.lang, conditions, brand, asset_url, links or [])
+        context = summary_context(project, job.lang, conditions, brand, asset_url, links or [], _)
         names = ["clinician-summary.html.j2", "summary.html.j2"]
     return context, render_template(env, names, context)
 
@@ -83,14 +86,23 @@ class Worker:
         self.options = options
         self.settings = Settings.of(project, options)
         self.output_dir = (options.output or project.config.output_dir).resolve()
-        self.env = make_environment(project.config.templates_dir)
+        self._envs: dict[str, Environment] = {}
         self.renderer = Renderer(project.resource_roots())
         # Standard-edition layouts made during the current task, for its binder.
         self.laid_out: dict[tuple[str, str | None], Fitted] = {}
 
+    def env_for(self, lang: str) -> Environment:
+        """The templates with the language's catalog installed, one per language."""
+        found = self._envs.get(lang)
+        if found is None:
+            catalog = translations(lang, self.project.locale_dirs)
+            found = self._envs[lang] = make_environment(self.project.config.templates_dir, catalog)
+        return found
+
     def sheets(self, job: Job) -> list[Stylesheet]:
         brand = self.project.brands[job.brand]
-        return stylesheets(job, brand, self.settings, self.project.stylesheets)
+        _ = self.project.translate(job.lang)
+        return stylesheets(job, brand, self.settings, self.project.stylesheets, _)
 
     def run(self, task: Task) -> list[Rendered]:
         self.laid_out.clear()
@@ -101,7 +113,7 @@ class Worker:
 
     def layout(self, job: Job) -> Layout:
         """Lay out and fit one document, writing nothing."""
-        _, html = document_html(self.project, job, self.env)
+        _, html = document_html(self.project, job, self.env_for(job.lang))
         fit = self.fit(job, html, self.sheets(job), [])
         return Layout(job, len(fit.document.pages), fit.fits, fit.step, fit.problem)
 
@@ -130,7 +142,7 @@ class Worker:
         fitted like the PDF (so the preview has the same pages)."""
         target = self.output_dir / job.output
         warnings: list[str] = []
-        _, laid_out = document_html(self.project, job, self.env)
+        _, laid_out = document_html(self.project, job, self.env_for(job.lang))
         fit = self.fit(job, laid_out, self.sheets(job), warnings)
         sheets = [*self.sheets(job), *fit.extra]
         assets = _Assets(target.parent)
@@ -142,7 +154,7 @@ class Worker:
                 name = f"assets/{sheet.name}.css"
                 write_atomic(target.parent / name, sheet.text.encode())
                 links.append(name)
-        _, html = document_html(self.project, job, self.env, assets.url, links)
+        _, html = document_html(self.project, job, self.env_for(job.lang), assets.url, links)
         data = html.encode("utf-8")
         write_atomic(target, data)
         pages = len(fit.document.pages)
@@ -150,7 +162,7 @@ class Worker:
 
     def _pdf(self, job: Job) -> Rendered:
         warnings: list[str] = []
-        context, html = document_html(self.project, job, self.env)
+        context, html = document_html(self.project, job, self.env_for(job.lang))
         fit = self.fit(job, html, self.sheets(job), warnings)
         if job.edition == "standard":
             self.laid_out[(job.kind, job.condition)] = fit
@@ -188,7 +200,7 @@ class Worker:
         one, at the step the part's up-to-date file was fitted with when known."""
         found = self.laid_out.get((part.kind, part.condition))
         if found is None:
-            _, html = document_html(self.project, part, self.env)
+            _, html = document_html(self.project, part, self.env_for(part.lang))
             hint = hints.get((part.kind, part.condition))
             found = self.fit(part, html, self.sheets(part), warnings, hint)
         return found
@@ -198,7 +210,7 @@ class Worker:
         binder = make_binder(
             self.project,
             job,
-            self.env,
+            self.env_for(job.lang),
             self.renderer,
             self.sheets,
             lambda part: self._part(part, hints, warnings),

@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from handouts.content import Review
+from handouts.content import Review, TranslatedFrom
 from handouts.errors import Location, Problem
+from handouts.i18n import SOURCE_LANGUAGE
 from handouts.project import Project
 
 REVIEW_MONTHS = 24  # Krames re-reviews its patient education every 24 months
@@ -171,3 +172,52 @@ def _check_explained(project: Project, lang: str, defined: dict[str, str]) -> li
 
 def _months(start: dt.date, end: dt.date) -> float:
     return (end.year - start.year) * 12 + (end.month - start.month) + (end.day - start.day) / 31
+
+
+def check_translations(project: Project) -> list[Problem]:
+    """A translation must say which English text it translates (``translated_from``),
+    and is stale once that text has changed: a new version or a later date."""
+    problems: list[Problem] = []
+    pairs: list[tuple[Path, Review | None, TranslatedFrom | None]] = []
+    for (lang, cid), condition in sorted(project.conditions.items()):
+        if lang == SOURCE_LANGUAGE:
+            continue
+        source = project.conditions.get((SOURCE_LANGUAGE, cid))
+        pairs.append(
+            (project.condition_file(lang, cid), source.review if source else None,
+             condition.translated_from)
+        )  # fmt: skip
+    for lang, treatment in sorted(project.treatments.items()):
+        if lang == SOURCE_LANGUAGE:
+            continue
+        english = project.treatments.get(SOURCE_LANGUAGE)
+        pairs.append(
+            (project.treatment_file(lang), english.review if english else None,
+             treatment.translated_from)
+        )  # fmt: skip
+    for path, original, said in pairs:
+        if original is None:
+            continue  # written in this language first: nothing to be stale against
+        if said is None:
+            where = project.locate(path, ("lang",))
+            problems.append(
+                Problem(
+                    where,
+                    "does not say which English text it translates: add translated_from "
+                    "(lang, version, updated) so a change to the English shows here",
+                    "warning",
+                )
+            )
+        elif (said.version, said.updated) != (original.version, original.updated):
+            where = project.locate(path, ("translated_from",))
+            problems.append(
+                Problem(
+                    where,
+                    f"stale translation: it translates the English version {said.version} of "
+                    f"{said.updated}, but the English is now version {original.version} of "
+                    f"{original.updated}; update the translation, then translated_from",
+                    "warning",
+                    escalates=True,
+                )
+            )
+    return problems

@@ -22,6 +22,7 @@ from handouts.build import layouts
 from handouts.content import Condition, Review
 from handouts.errors import Location, Problem
 from handouts.errors import strict as strict_problems
+from handouts.i18n import translations
 from handouts.plan import Job, select
 from handouts.project import Project
 from handouts.sources import SourceFile
@@ -123,19 +124,25 @@ def audit_project(
     languages = select(languages, every_lang, every_lang, "language", project)
     ids = sorted({cid for _, cid in project.conditions})
     conditions = select(conditions, ids, ids, "condition", project)
-    env = make_environment(project.config.templates_dir)
+    envs = {
+        lang: make_environment(
+            project.config.templates_dir, translations(lang, project.locale_dirs)
+        )
+        for lang in languages
+    }
     chosen = [
         c for lang in languages for c in project.ordered_conditions(lang) if c.id in conditions
     ]
     handouts = []
     for condition in chosen:
         job = Job("handout", brands[0], condition.lang, condition.id, "")
-        _, html = document_html(project, job, env)
+        _, html = document_html(project, job, envs[condition.lang])
         handouts.append(audit_handout(project, condition, HTML(string=html).etree_element))
     if pages:
         _count_pages(project, brands, handouts)
     problems = checks.check_reviews(project, today) + checks.check_citations(project)
     problems += checks.check_glossaries(project)
+    problems += checks.check_translations(project)
     if project.config.settings.require_approved:
         problems += checks.check_approved(project, [(c.lang, c.id) for c in chosen])
     if project.config.settings.strict if strict is None else strict:

@@ -1,0 +1,146 @@
+"""Languages: the catalogs of the pages' fixed text, a language's pages, staleness."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from pypdf import PdfReader
+
+from handouts.i18n import DOMAIN, catalog_languages, coverage, package_locale_dir
+from tests.conftest import REPO
+from tests.helpers import edit, run
+
+BRAND = "northfield-neurology"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _catalog(lang: str) -> list[tuple[str, str]]:
+    path = package_locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as handle:
+        return [(str(m.id), str(m.string)) for m in read_po(handle) if m.id]
+
+
+def test_the_catalog_template_holds_every_message_the_code_and_templates_use(
+    tmp_path: Path,
+) -> None:
+    """After a template change, `make catalogs` must have been run: a new label that is
+    not in the catalogs would print in English on every translated page."""
+    pybabel = Path(sys.executable).parent / "pybabel"
+    fresh = tmp_path / "fresh.pot"
+    subprocess.run(
+        [str(pybabel), "extract", "-F", "babel.cfg", "-o", str(fresh), "--no-location", "."],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    with fresh.open("rb") as handle:
+        extracted = {m.id for m in read_po(handle) if m.id}
+    with (package_locale_dir() / f"{DOMAIN}.pot").open("rb") as handle:
+        committed = {m.id for m in read_po(handle) if m.id}
+    assert extracted == committed, "run 'make catalogs' and translate what is new"
+
+
+@pytest.mark.parametrize(
+    "lang", [lang for lang in catalog_languages((package_locale_dir(),)) if lang != "en"]
+)
+def test_each_bundled_catalog_is_complete_with_the_same_placeholders(lang: str) -> None:
+    assert coverage(lang, (package_locale_dir(),)).complete
+    for message, translation in _catalog(lang):
+        assert translation, message
+        assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(translation)), message
+
+
+def _spanish_copy(project: Path) -> None:
+    """Spanish files for one condition (the English text, marked as Spanish): enough to
+    see the catalog, the dates and the page numbers at work."""
+    conditions = project / "conditions"
+    for name in ("cidp", "_treatment", "_glossary"):
+        text = (conditions / f"{name}.en.yaml").read_text("utf-8")
+        text = text.replace("lang: en", "lang: es", 1)
+        if name != "_glossary":
+            text = text.replace(
+                "\npatient:",
+                '\ntranslated_from:\n  lang: en\n  version: "0.1"\n  updated: 2026-11-24\npatient:',
+                1,
+            )
+        (conditions / f"{name}.es.yaml").write_text(text, "utf-8")
+    for other in conditions.glob("*.es.yaml"):
+        if other.name.split(".")[0] not in {"cidp", "_treatment", "_glossary"}:
+            other.unlink()
+
+
+def test_a_spanish_page_has_spanish_labels_dates_page_numbers_and_language(
+    project_copy: Path,
+) -> None:
+    _spanish_copy(project_copy)
+    out = project_copy / "out"
+    args = ["build", "--lang", "es", "--brand", BRAND, "--condition", "cidp", "--out", str(out)]
+    code, output = run(project_copy, *args, "--format", "html")
+    assert code == 0, output
+    html = (out / BRAND / "es/handout-cidp.html").read_text("utf-8")
+    assert '<html lang="es">' in html
+    labels = (
+        "Puntos clave",
+        "Cuándo pedir ayuda",
+        "Palabras que debe conocer",
+        "Llame al 911 de inmediato si hay:",
+        "24 de noviembre de 2026",
+        "Borrador",
+    )
+    for label in labels:
+        assert label in html, label
+    assert "Key points" not in html
+
+    code, output = run(project_copy, *args)
+    assert code == 0, output
+    reader = PdfReader(out / BRAND / "es/handout-cidp.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    text = reader.pages[0].extract_text()
+    assert "Página 1 de 2" in text
+    assert "Page 1 of 2" not in text
+
+
+def test_a_translation_older_than_its_english_is_flagged_stale(project_copy: Path) -> None:
+    _spanish_copy(project_copy)
+    code, output = run(project_copy, "validate")
+    assert code == 0, output
+    assert "stale" not in output
+
+    english = project_copy / "conditions/cidp.en.yaml"
+    edit(english, 'version: "0.1"', 'version: "0.2"')
+    code, output = run(project_copy, "validate")
+    assert code == 0, output
+    assert "cidp.es.yaml:" in output
+    assert "stale translation: it translates the English version 0.1" in output
+    assert "the English is now version 0.2" in output
+    code, output = run(project_copy, "validate", "--strict")
+    assert code == 1
+
+
+def test_a_translation_that_does_not_say_its_source_is_a_warning(project_copy: Path) -> None:
+    _spanish_copy(project_copy)
+    spanish = project_copy / "conditions/cidp.es.yaml"
+    text = spanish.read_text("utf-8")
+    spanish.write_text(re.sub(r"translated_from:\n(  .*\n)+", "", text), "utf-8")
+    code, output = run(project_copy, "validate")
+    assert code == 0, output
+    assert "cidp.es.yaml:" in output
+    assert "does not say which English text it translates" in output
+
+
+def test_languages_lists_each_languages_coverage(project_copy: Path) -> None:
+    _spanish_copy(project_copy)
+    code, output = run(project_copy, "languages")
+    assert code == 0, output
+    rows = {line.split()[0]: line.split() for line in output.splitlines() if line.strip()}
+    assert rows["en"][2:4] == ["7/7", "yes"]
+    assert rows["es"][1] == "español"
+    assert rows["es"][2] == "1/7"  # one condition translated of seven
+    total = coverage("en", (package_locale_dir(),)).total
+    assert rows["es"][5] == f"{total}/{total}"
+    assert rows["es"][-1] == "no"  # not ready: six conditions missing
