@@ -56,7 +56,7 @@ catalogs: setup
 	  --sort-output --project handouts --version 0.1.0 \
 	  --copyright-holder "handouts contributors" --msgid-bugs-address "" .
 	$(BIN)/pybabel update -i handouts/locale/handouts.pot -d handouts/locale -D handouts \
-	  --no-location --ignore-obsolete
+	  --ignore-obsolete
 
 # Refresh the visual snapshot references (tests/snapshots/*.png) after a deliberate
 # change to the pages; look at them before committing.

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from handouts.cascade import Stylesheet, stylesheets, tight_spacing
 from handouts.errors import ContentError
 from handouts.fonts import font_files
+from handouts.i18n import SOURCE_LANGUAGE, language_name
 from handouts.inputs import FileHashes, hash_inputs, inputs_of
 from handouts.manifest import Entry, Manifest
 from handouts.output import exclusive, remove_partials, sha256_file
@@ -105,6 +106,7 @@ def build(
         if problems := check_approved(project, chosen):
             raise ContentError(problems)
     run = _Run(project, options)
+    run.planned = jobs
     with exclusive(run.output_dir):
         remove_partials(run.output_dir)  # left by a build that was killed
         result = _build(run, jobs, on_start, on_done)
@@ -175,6 +177,24 @@ def _build(
     return result
 
 
+def _untranslated_notices(project: Project, jobs: list[Job]) -> list[str]:
+    """Say which handouts a language lacks and that none are built for them, unless a
+    fallback language prints them (a condition not singled out is simply missing)."""
+    if project.config.settings.fallback_language is not None:
+        return []
+    source = set(project.condition_ids(SOURCE_LANGUAGE))
+    notices = []
+    for lang in sorted({job.lang for job in jobs if job.kind != "binder"}):
+        missing = sorted(source - set(project.condition_ids(lang)))
+        if missing:
+            notices.append(
+                f"{lang}: no text yet for {', '.join(missing)}, so no handout for them; "
+                f'fallback_language = "{SOURCE_LANGUAGE}" in handouts.toml prints them in '
+                f"{language_name(SOURCE_LANGUAGE)} with a notice"
+            )
+    return notices
+
+
 def _render(worker: Worker, task: Task) -> list[Rendered]:
     return worker.run(task)
 
@@ -198,6 +218,7 @@ class _Run:
         self.hashes = FileHashes()
         self.manifest = Manifest.read(self.output_dir)
         self.outcomes: list[Outcome] = []
+        self.planned: list[Job] = []
         self._inputs: dict[Job, tuple[dict[str, str], str]] = {}
 
     def inputs(self, job: Job) -> tuple[dict[str, str], str]:
@@ -265,6 +286,7 @@ class _Run:
         """Write the manifest, so that it describes what is on disk."""
         self.manifest.prune(self.output_dir)
         path = self.manifest.write(self.output_dir) if self.outcomes else None
+        notices = [*_untranslated_notices(self.project, self.planned), *notices]
         return BuildResult(self.output_dir, self.outcomes, path, notices)
 
     def record(self, result: Rendered) -> Outcome:
@@ -318,7 +340,7 @@ def _input_sheets(project: Project, job: Job, settings: Settings) -> list[Styles
 def _conditions_of(project: Project, job: Job) -> list[tuple[str, str]]:
     """The conditions a document prints: one for a handout, all of its language else."""
     if job.condition is not None:
-        return [(job.lang, job.condition)]
+        return [(job.content_lang, job.condition)]
     return [(job.lang, c.id) for c in project.ordered_conditions(job.lang)]
 
 

@@ -56,6 +56,11 @@ class Settings(BaseModel):
     )
     strict: bool = Field(False, description="Treat warnings (contrast, fonts) as errors.")
     languages: list[str] = Field(["en"], min_length=1, description="Languages to build.")
+    fallback_language: str | None = Field(
+        None,
+        description="Print this language's handout, with a notice, for a condition not yet "
+        "translated (none: such a handout is not built).",
+    )
     paper: Paper = Field("letter", description="Page size of handouts: letter or a4.")
     editions: list[Edition] = Field(
         ["standard"], min_length=1, description="Editions built: standard, large-print."

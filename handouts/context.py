@@ -96,7 +96,9 @@ def handout_context(
     links: list[str] | None = None,
     edition: str = "standard",
     _: Translate = ENGLISH,
+    fallback: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """``fallback``: the notice of a handout printed in another language than asked."""
     c = condition
     url = brand.clinic.handout_url(c.id, c.lang, brand.name)
     # No online address, no QR code: the printed page is complete on its own.
@@ -137,6 +139,7 @@ def handout_context(
         "qr_column": qr_column(c),
         "edition": edition,
         "brand_name": brand.name,
+        "fallback": fallback,
     }
 
 

@@ -136,9 +136,11 @@ def long_date(day: dt.date, lang: str) -> str:
     return format_date(day, format="long", locale=locale)
 
 
-def language_name(lang: str) -> str:
-    """The language's name in itself: ``español``."""
+def language_name(lang: str, in_lang: str | None = None) -> str:
+    """The language's name, in itself (``español``) or in another (``inglés``)."""
     try:
-        return Locale.parse(lang.replace("-", "_")).get_display_name() or lang
+        locale = Locale.parse(lang.replace("-", "_"))
+        shown_in = Locale.parse(in_lang.replace("-", "_")) if in_lang else locale
+        return locale.get_display_name(shown_in) or lang
     except (ValueError, UnknownLocaleError):
         return lang

@@ -84,7 +84,7 @@ def inputs_of(
     """Every file whose change changes this document, by a stable name, with its hash."""
     files: list[Path] = []
     if job.condition:
-        files += project.files[(job.lang, job.condition)]
+        files += project.files[(job.content_lang, job.condition)]
     else:
         for (lang, _cid), paths in sorted(project.files.items()):
             if lang == job.lang:

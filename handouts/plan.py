@@ -52,6 +52,13 @@ class Job:
     condition: str | None
     output: str  # relative to the output folder
     edition: Edition = "standard"
+    # The language of the text when it is not ``lang``: an untranslated condition
+    # printed in the fallback language, in ``lang``'s folder, with a notice.
+    source_lang: str | None = None
+
+    @property
+    def content_lang(self) -> str:
+        return self.source_lang or self.lang
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,15 @@ def select(
     return list(dict.fromkeys(requested))
 
 
+def untranslated(project: Project, lang: str) -> list[str]:
+    """Conditions with no text in ``lang`` that the fallback language has: printed in
+    that language when the project allows it (``fallback_language``), else none."""
+    fallback = project.config.settings.fallback_language
+    if fallback is None or fallback == lang:
+        return []
+    return sorted(set(project.condition_ids(fallback)) - set(project.condition_ids(lang)))
+
+
 def folder(brand: str, lang: str, edition: Edition, print_shop: bool) -> str:
     """``<brand>/<lang>/[print-shop/][large-print/]``: one folder per kind of copy."""
     parts = [brand, lang]
@@ -127,12 +143,15 @@ def plan(project: Project, options: BuildOptions) -> list[Job]:
     for brand in brands:
         for lang in langs:
             available = project.condition_ids(lang)
-            chosen = select(options.conditions, available, available, "condition", project)
+            borrowed = untranslated(project, lang)
+            every = sorted({*available, *borrowed})
+            chosen = select(options.conditions, every, every, "condition", project)
             for edition in editions if "handout" in kinds else []:
                 where = folder(brand, lang, edition, build.print_shop)
                 for cid in chosen:
                     output = f"{where}handout-{cid}.{ext}"
-                    jobs.append(Job("handout", brand, lang, cid, output, edition))
+                    source = settings.fallback_language if cid in borrowed else None
+                    jobs.append(Job("handout", brand, lang, cid, output, edition, source))
             # The summary compares every condition: built when none is singled out. It is
             # a clinician's page, so it has no large-print edition.
             where = folder(brand, lang, "standard", build.print_shop)

@@ -23,7 +23,7 @@ from handouts.context import handout_context, summary_context
 from handouts.errors import BuildError
 from handouts.fit import Fitted, fit_handout, fit_summary
 from handouts.fonts import font_face_css
-from handouts.i18n import translations
+from handouts.i18n import language_name, translations
 from handouts.output import sha256_bytes, write_atomic
 from handouts.plan import BuildOptions, Job, Settings
 from handouts.project import Project
@@ -65,17 +65,33 @@ def document_html(
     """The context and the HTML of one job's document, before any CSS is applied.
     ``env`` must be the environment of the job's language (``Worker.env_for``)."""
     brand = project.brands[job.brand]
-    _ = project.translate(job.lang)
+    _ = project.translate(job.content_lang)
     if job.kind == "handout":
         assert job.condition is not None
-        condition = project.conditions[(job.lang, job.condition)]
-        context = handout_context(condition, brand, asset_url, links or [], job.edition, _)
+        condition = project.conditions[(job.content_lang, job.condition)]
+        notice = fallback_notice(project, job)
+        context = handout_context(condition, brand, asset_url, links or [], job.edition, _, notice)
         names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
     else:
         conditions = project.ordered_conditions(job.lang)
         context = summary_context(project, job.lang, conditions, brand, asset_url, links or [], _)
         names = ["clinician-summary.html.j2", "summary.html.j2"]
     return context, render_template(env, names, context)
+
+
+def fallback_notice(project: Project, job: Job) -> dict[str, str] | None:
+    """The line a borrowed handout opens with, in the language the reader asked for."""
+    if job.source_lang is None:
+        return None
+    _ = project.translate(job.lang)
+    language = language_name(job.source_lang, job.lang)
+    return {
+        "lang": job.lang,
+        "text": _(
+            "This handout is not yet translated. Here it is in %(language)s.",
+            language=language,
+        ),
+    }
 
 
 class Worker:
@@ -101,7 +117,7 @@ class Worker:
 
     def sheets(self, job: Job) -> list[Stylesheet]:
         brand = self.project.brands[job.brand]
-        _ = self.project.translate(job.lang)
+        _ = self.project.translate(job.content_lang)
         return stylesheets(job, brand, self.settings, self.project.stylesheets, _)
 
     def run(self, task: Task) -> list[Rendered]:
@@ -113,7 +129,7 @@ class Worker:
 
     def layout(self, job: Job) -> Layout:
         """Lay out and fit one document, writing nothing."""
-        _, html = document_html(self.project, job, self.env_for(job.lang))
+        _, html = document_html(self.project, job, self.env_for(job.content_lang))
         fit = self.fit(job, html, self.sheets(job), [])
         return Layout(job, len(fit.document.pages), fit.fits, fit.step, fit.problem)
 
@@ -142,7 +158,7 @@ class Worker:
         fitted like the PDF (so the preview has the same pages)."""
         target = self.output_dir / job.output
         warnings: list[str] = []
-        _, laid_out = document_html(self.project, job, self.env_for(job.lang))
+        _, laid_out = document_html(self.project, job, self.env_for(job.content_lang))
         fit = self.fit(job, laid_out, self.sheets(job), warnings)
         sheets = [*self.sheets(job), *fit.extra]
         assets = _Assets(target.parent)
@@ -154,7 +170,9 @@ class Worker:
                 name = f"assets/{sheet.name}.css"
                 write_atomic(target.parent / name, sheet.text.encode())
                 links.append(name)
-        _, html = document_html(self.project, job, self.env_for(job.lang), assets.url, links)
+        _, html = document_html(
+            self.project, job, self.env_for(job.content_lang), assets.url, links
+        )
         data = html.encode("utf-8")
         write_atomic(target, data)
         pages = len(fit.document.pages)
@@ -162,7 +180,7 @@ class Worker:
 
     def _pdf(self, job: Job) -> Rendered:
         warnings: list[str] = []
-        context, html = document_html(self.project, job, self.env_for(job.lang))
+        context, html = document_html(self.project, job, self.env_for(job.content_lang))
         fit = self.fit(job, html, self.sheets(job), warnings)
         if job.edition == "standard":
             self.laid_out[(job.kind, job.condition)] = fit

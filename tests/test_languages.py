@@ -144,3 +144,36 @@ def test_languages_lists_each_languages_coverage(project_copy: Path) -> None:
     total = coverage("en", (package_locale_dir(),)).total
     assert rows["es"][5] == f"{total}/{total}"
     assert rows["es"][-1] == "no"  # not ready: six conditions missing
+
+
+def test_without_a_fallback_untranslated_handouts_are_not_built_and_the_build_says_so(
+    project_copy: Path,
+) -> None:
+    _spanish_copy(project_copy)
+    out = project_copy / "out"
+    code, output = run(project_copy, "build", "--lang", "es", "--brand", BRAND,
+                       "--only", "handouts", "--out", str(out))  # fmt: skip
+    assert code == 0, output
+    assert [p.name for p in (out / BRAND / "es").glob("*.pdf")] == ["handout-cidp.pdf"]
+    assert "es: no text yet for dermatomyositis" in output
+    assert 'fallback_language = "en"' in output
+
+
+def test_with_a_fallback_an_untranslated_handout_prints_in_english_and_says_so(
+    project_copy: Path,
+) -> None:
+    _spanish_copy(project_copy)
+    config = project_copy / "handouts.toml"
+    config.write_text(config.read_text("utf-8") + '\nfallback_language = "en"\n', "utf-8")
+    out = project_copy / "out"
+    code, output = run(project_copy, "build", "--lang", "es", "--brand", BRAND,
+                       "--only", "handouts", "--out", str(out))  # fmt: skip
+    assert code == 0, output
+    assert len(list((out / BRAND / "es").glob("handout-*.pdf"))) == 7
+    borrowed = PdfReader(out / BRAND / "es/handout-myasthenia-gravis.pdf")
+    assert borrowed.trailer["/Root"]["/Lang"] == "en"  # the text is English: read as English
+    text = " ".join(borrowed.pages[0].extract_text().split())
+    assert "Esta hoja todavía no está traducida. Aquí la tiene en inglés." in text
+    assert "Key points" in text
+    translated = PdfReader(out / BRAND / "es/handout-cidp.pdf").pages[0].extract_text()
+    assert "todavía no está traducida" not in translated
