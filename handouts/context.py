@@ -17,7 +17,7 @@ from handouts import __version__
 from handouts.brand import Brand, web_label
 from handouts.content import Condition, Review, TreatmentFile
 from handouts.graphics import qr_code
-from handouts.i18n import ENGLISH, N_, Translate, long_date
+from handouts.i18n import ENGLISH, N_, Translate, long_date, text_direction
 from handouts.project import Project
 
 AssetUrl = Callable[[Path], str]
@@ -79,6 +79,7 @@ def _doc(
 ) -> dict[str, Any]:
     return {
         "lang": lang,
+        "dir": text_direction(lang),
         "title": title,
         "subject": subject,
         "author": brand.clinic.name,

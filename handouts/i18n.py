@@ -144,3 +144,13 @@ def language_name(lang: str, in_lang: str | None = None) -> str:
         return locale.get_display_name(shown_in) or lang
     except (ValueError, UnknownLocaleError):
         return lang
+
+
+def text_direction(lang: str) -> str:
+    """``rtl`` for Arabic, Hebrew, Persian, Urdu...: set on the page, so the layout
+    mirrors (columns, lists, alignment) and lines read the right way."""
+    try:
+        order = Locale.parse(lang.replace("-", "_")).character_order
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"

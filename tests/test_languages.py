@@ -177,3 +177,54 @@ def test_with_a_fallback_an_untranslated_handout_prints_in_english_and_says_so(
     assert "Key points" in text
     translated = PdfReader(out / BRAND / "es/handout-cidp.pdf").pages[0].extract_text()
     assert "todavía no está traducida" not in translated
+
+
+# ---- right to left ----
+
+ARABIC_TITLE = "الغلوبولين المناعي الوريدي"
+ARABIC_PURPOSE = (
+    "هذه النشرة لمن سيأخذ دواء الغلوبولين المناعي الوريدي. "
+    "تشرح ما يفعله الدواء وماذا تتوقع ومتى تطلب المساعدة."
+)
+
+
+def test_an_arabic_handout_is_laid_out_right_to_left_with_its_font_embedded(
+    project_copy: Path,
+) -> None:
+    """Arabic is not bundled: a short handout proves the pipeline sets the direction,
+    lays the text out and embeds a font from a Python package (fontpkg)."""
+    conditions = project_copy / "conditions"
+    for name in ("cidp", "_treatment", "_glossary"):
+        text = (conditions / f"{name}.en.yaml").read_text("utf-8")
+        (conditions / f"{name}.ar.yaml").write_text(text.replace("lang: en", "lang: ar", 1))
+    edit(conditions / "cidp.ar.yaml", 'title: "IVIG for CIDP"', f'title: "{ARABIC_TITLE}"')
+    arabic = conditions / "cidp.ar.yaml"
+    text = arabic.read_text("utf-8")
+    start = text.index("  purpose: ")
+    end = text.index("\n", start)
+    arabic.write_text(text[:start] + f'  purpose: "{ARABIC_PURPOSE}"' + text[end:])
+    font = project_copy / "arabic.css"
+    font.write_text(
+        ':root { --font-body: "Noto Sans Arabic"; --font-heading: "Noto Sans Arabic"; }'
+    )
+    out = project_copy / "out"
+    code, output = run(project_copy, "build", "--lang", "ar", "--brand", BRAND, "--condition",
+                       "cidp", "-s", str(font), "--out", str(out))  # fmt: skip
+    assert code == 0, output
+    path = out / BRAND / "ar/handout-cidp.pdf"
+    reader = PdfReader(path)
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    fonts = {
+        str(f["/BaseFont"])
+        for page in reader.pages
+        for f in page["/Resources"]["/Font"].values()
+        if "/BaseFont" in f.get_object()
+    }
+    assert any("Noto-Sans-Arabic" in name for name in fonts), fonts
+
+    # The page is mirrored by direction: the two-column flow starts on the right.
+    code, output = run(project_copy, "build", "--lang", "ar", "--brand", BRAND, "--condition",
+                       "cidp", "-s", str(font), "--out", str(out), "--format", "html")  # fmt: skip
+    assert code == 0, output
+    html = (out / BRAND / "ar/handout-cidp.html").read_text("utf-8")
+    assert '<html lang="ar" dir="rtl">' in html
