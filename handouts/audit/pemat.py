@@ -46,19 +46,50 @@ GENERIC_HEADINGS = {
 }
 BLOCKS = {"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "td", "th", "figcaption"}
 
-# English word lists; in other languages these items are left to a person.
-ACTION_VERBS = {
-    "ask", "avoid", "bring", "call", "check", "come", "drink", "eat", "follow", "get",
-    "go", "keep", "let", "look", "make", "plan", "read", "rest", "scan", "see", "show",
-    "stop", "take", "talk", "tell", "use", "watch", "wear", "write",
+
+@dataclass(frozen=True)
+class Wording:
+    """The word lists items 5, 20 and 21 are judged with, for one language. A language
+    without them leaves those items to a person."""
+
+    action_verbs: frozenset[str]  # a sentence starting with one tells the reader to act
+    you_words: frozenset[str]  # words that speak to the reader
+    passive: re.Pattern[str]
+
+
+WORDING = {
+    "en": Wording(
+        frozenset({
+            "ask", "avoid", "bring", "call", "check", "come", "drink", "eat", "follow", "get",
+            "go", "keep", "let", "look", "make", "plan", "read", "rest", "scan", "see", "show",
+            "stop", "take", "talk", "tell", "use", "watch", "wear", "write",
+        }),
+        frozenset({"you", "your", "yours", "yourself"}),
+        re.compile(
+            r"\b(?:am|is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+)?"
+            r"(?:\w+ed|made|done|given|found|known|seen|shown|taken|kept|told|held|put|set"
+            r"|brought|written|chosen|driven|grown|thrown|meant|paid|sent|spent|built|left)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # Spanish speaks to the reader as "usted": imperatives in that form, and usted,
+    # su, sus, le. The passive is "ser" with a participle ("es causada"); the "se"
+    # form ("se pone") reads as active and is not counted.
+    "es": Wording(
+        frozenset({
+            "avise", "beba", "busque", "coma", "consulte", "descanse", "diga", "dígale",
+            "escanee", "escriba", "evite", "hable", "lea", "llame", "lleve", "mantenga",
+            "marque", "pida", "pregunte", "revise", "siga", "tome", "traiga", "use", "vaya",
+            "vigile", "vuelva", "anote", "cuéntele", "pregúntele",
+        }),
+        frozenset({"usted", "ustedes", "su", "sus", "le", "les"}),
+        re.compile(
+            r"\b(?:es|son|era|eran|fue|fueron|ser|sido|será|serán|sea|sean)\s+(?:\w+mente\s+)?"
+            r"\w+(?:ado|ada|ados|adas|ido|ida|idos|idas|to|ta|tos|tas|cho|cha)\b",
+            re.IGNORECASE,
+        ),
+    ),
 }  # fmt: skip
-YOU_WORDS = {"you", "your", "yours", "yourself"}
-_PASSIVE = re.compile(
-    r"\b(?:am|is|are|was|were|be|been|being)\s+(?:\w+ly\s+|not\s+)?"
-    r"(?:\w+ed|made|done|given|found|known|seen|shown|taken|kept|told|held|put|set"
-    r"|brought|written|chosen|driven|grown|thrown|meant|paid|sent|spent|built|left)\b",
-    re.IGNORECASE,
-)
 _NUMBER_HARD = re.compile(r"\d+[.,]\d+|\d+\s*/\s*\d+|\d+\s*%|\bpercent\b", re.IGNORECASE)
 _CALCULATION = re.compile(
     r"/\s*kg\b|\bper\s+(?:kg|kilogram|pound|lb)\b|\b(?:mg|mcg|ml|g)/|\btimes your weight\b"
@@ -107,7 +138,7 @@ class Page:
 def audit(page: Page) -> list[Item]:
     main = page.root.find(".//main")
     root = main if main is not None else page.root
-    english = page.lang.split("-")[0] == "en"
+    wording = WORDING.get(page.lang.split("-")[0])
     qr = _within(root, "qr")  # the QR code's caption is not prose, nor a picture
     sentences = _sentences(root, qr)
     words = [w.lower() for s in sentences for w in re.findall(r"[\w'-]+", s)]
@@ -125,7 +156,7 @@ def audit(page: Page) -> list[Item]:
              "needs a person: whether every part serves the purpose"),
         item(3, u, "Uses common, everyday language", *_everyday(page)),
         item(4, u, "Medical terms are defined", *_terms(page, marked)),
-        item(5, u, "Uses the active voice", *_active(sentences, english)),
+        item(5, u, "Uses the active voice", *_active(sentences, wording)),
         item(6, u, "Numbers are clear and easy to understand", *_numbers(sentences)),
         item(7, u, "Does not expect the user to perform calculations", *_no_calc(sentences)),
         item(8, u, "Information is broken into short sections", *_chunks(root)),
@@ -143,9 +174,9 @@ def audit(page: Page) -> list[Item]:
              *_needs_person_if(visuals, "illustrations")),
         item(19, u, "Tables are simple, with short and clear headings", *_tables(tables)),
         item(20, a, "Identifies at least one action the user can take",
-             *_action(sentences, marked, english)),
+             *_action(sentences, marked, wording)),
         item(21, a, "Addresses the user directly when describing actions",
-             *_direct(words, marked, english)),
+             *_direct(words, marked, wording)),
         item(22, a, "Breaks any action into explicit steps", *_steps(marked)),
         item(23, a, "Provides a tangible tool (checklist, questions to ask)", *_tool(marked)),
         item(24, a, "Gives simple instructions for any calculation",
@@ -214,10 +245,10 @@ def _terms(page: Page, marked: dict[str, Element]) -> tuple[Result, str]:
     return "agree", f"{len(page.terms)} terms defined; no undefined hard words"
 
 
-def _active(sentences: list[str], english: bool) -> tuple[Result, str]:
-    if not english:
-        return "person", "needs a person: passive voice is checked in English only"
-    passive = [s for s in sentences if _PASSIVE.search(s)]
+def _active(sentences: list[str], wording: Wording | None) -> tuple[Result, str]:
+    if wording is None:
+        return "person", "needs a person: no passive-voice rule for this language"
+    passive = [s for s in sentences if wording.passive.search(s)]
     share = len(passive) / max(len(sentences), 1)
     detail = f"{len(passive)} of {len(sentences)} sentences passive"
     if share > MAX_PASSIVE_SHARE:
@@ -357,25 +388,30 @@ def _tables(tables: list[Element]) -> tuple[Result, str]:
     return "agree", f"{len(tables)} simple tables"
 
 
-def _action(sentences: list[str], marked: dict[str, Element], english: bool) -> tuple[Result, str]:
-    actions = [s for s in sentences if s.split()[0].lower().strip(",.") in ACTION_VERBS]
+def _action(
+    sentences: list[str], marked: dict[str, Element], wording: Wording | None
+) -> tuple[Result, str]:
+    verbs = wording.action_verbs if wording else frozenset()
+    actions = [s for s in sentences if s.split()[0].lower().strip(",.¿¡") in verbs]
     if actions:
         return "agree", f'{len(actions)} instructions, such as "{actions[0]}"'
     if "action" in marked:
         return "agree", 'a call-to-action block (data-audit="action")'
-    if not english:
-        return "person", "needs a person: instructions are found in English only"
+    if wording is None:
+        return "person", "needs a person: no list of action verbs for this language"
     return "disagree", "no sentence tells the reader what to do"
 
 
-def _direct(words: list[str], marked: dict[str, Element], english: bool) -> tuple[Result, str]:
-    if not english:
-        return "person", "needs a person: direct address is checked in English only"
-    you = sum(w in YOU_WORDS for w in words)
+def _direct(
+    words: list[str], marked: dict[str, Element], wording: Wording | None
+) -> tuple[Result, str]:
+    if wording is None:
+        return "person", "needs a person: no words of direct address for this language"
+    you = sum(w in wording.you_words for w in words)
     share = you / max(len(words), 1)
     purpose = marked.get("purpose")
     in_purpose = purpose is not None and any(
-        w.lower() in YOU_WORDS for w in re.findall(r"\w+", _text(purpose))
+        w.lower() in wording.you_words for w in re.findall(r"\w+", _text(purpose))
     )
     if share < MIN_YOU_SHARE or not in_purpose:
         where = "" if in_purpose else "; the purpose statement does not say 'you'"
