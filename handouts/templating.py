@@ -65,8 +65,15 @@ def make_environment(
         translations or gettext.NullTranslations(), newstyle=True
     )
     env.filters["inline"] = inline
+    env.filters["upper_first"] = upper_first
     env.globals["search_path"] = [str(p) for p in unique]
     return env
+
+
+def upper_first(text: str) -> str:
+    """A heading that starts with a name some languages write in lower case ("lupus:
+    ¿qué es?") starts with a capital; the rest is left as written."""
+    return text[:1].upper() + text[1:]
 
 
 def template_search_path(env: Environment) -> list[Path]:

@@ -27,6 +27,7 @@ PAGES = [
     ("clinician-summary.png", "northfield-neurology", "clinician-summary", 0),
     ("large-print-page1.png", "lakeside-infusion", "large-print/handout-dermatomyositis", 0),
     ("binder-contents.png", "northfield-neurology", "binder", 1),
+    ("spanish-handout-page1.png", "northfield-neurology", "handout-myasthenia-gravis", 0, "es"),
 ]
 
 
@@ -38,8 +39,8 @@ def main() -> int:
             for outcome in result.failed:
                 print(f"{outcome.job.output}: {outcome.error}", file=sys.stderr)
             return 1
-        for image, brand, document, index in PAGES:
-            pdf = pdfium.PdfDocument(Path(tmp) / brand / "en" / f"{document}.pdf")
+        for image, brand, document, index, *lang in PAGES:
+            pdf = pdfium.PdfDocument(Path(tmp) / brand / (lang or ["en"])[0] / f"{document}.pdf")
             pdf[index].render(scale=SCALE).to_pil().save(DOCS / image, optimize=True)
             pdf.close()
             print(f"wrote docs/{image}")

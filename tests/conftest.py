@@ -47,8 +47,10 @@ def project_copy(tmp_path: Path) -> Path:
     for name in ("conditions", "styles"):
         shutil.copytree(REPO / name, tmp_path / name)
     (tmp_path / "templates").mkdir()
-    # The standard edition only: these tests break inputs, not the large-print layout.
+    # The standard edition in English only: these tests break inputs, not the
+    # large-print layout or a translation (test_languages.py asks for Spanish by name).
     config = (REPO / "handouts.toml").read_text("utf-8")
     config = re.sub(r"(?m)^editions = .*$", 'editions = ["standard"]', config)
+    config = re.sub(r"(?m)^languages = .*$", 'languages = ["en"]', config)
     (tmp_path / "handouts.toml").write_text(config, "utf-8")
     return tmp_path

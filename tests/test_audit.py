@@ -44,13 +44,26 @@ def bundled(project: Project) -> AuditReport:
 
 
 def test_bundled_content_passes_the_strict_audit(bundled: AuditReport) -> None:
-    assert [h.condition.id for h in bundled.handouts] == CONDITIONS
+    audited = [(h.condition.lang, h.condition.id) for h in bundled.handouts]
+    assert audited == [(lang, c) for lang in ("en", "es") for c in CONDITIONS]
     assert not [p for p in bundled.all_problems() if p.severity == "error"]
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_bundled_spanish_handout_meets_the_targets(bundled: AuditReport, condition: str) -> None:
+    handout = next(
+        h for h in bundled.handouts if (h.condition.lang, h.condition.id) == ("es", condition)
+    )
+    assert handout.overall.value >= 70  # Fernández-Huerta reading ease
+    assert (handout.understandability.percent or 0) >= 80
+    assert (handout.actionability.percent or 0) >= 80
+    assert not handout.problems
 
 
 @pytest.mark.parametrize("condition", CONDITIONS)
 def test_bundled_handout_meets_the_targets(bundled: AuditReport, condition: str) -> None:
     handout = next(h for h in bundled.handouts if h.condition.id == condition)
+    assert handout.condition.lang == "en"
     assert handout.overall.value <= 6.0
     assert (handout.understandability.percent or 0) >= 80
     assert (handout.actionability.percent or 0) >= 80
@@ -366,8 +379,8 @@ def test_a_summary_cell_without_sources_is_an_error(project_copy: Path) -> None:
 
 def test_audit_command_writes_json_and_html_reports(project_copy: Path) -> None:
     out = project_copy / "out"
-    code, output = run(project_copy, "audit", "--condition", GBS, "--brand", "lakeside-infusion",
-                       "--out", str(out), "--strict")  # fmt: skip
+    code, output = run(project_copy, "audit", "--condition", GBS, "--lang", "en", "--brand",
+                       "lakeside-infusion", "--out", str(out), "--strict")  # fmt: skip
     assert code == 0, output
     assert "GBS" in output
     data = json.loads((out / "audit.json").read_text("utf-8"))

@@ -258,6 +258,8 @@ def test_brand_all_builds_every_brand(tmp_path: Path) -> None:
         "cidp",
         "--edition",
         "standard",
+        "--lang",
+        "en",
         "--out",
         str(tmp_path),
     )

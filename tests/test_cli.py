@@ -15,8 +15,8 @@ from tests.conftest import BRAND, BRANDS, CONDITIONS, REPO
 
 
 def _invoke(*args: str) -> tuple[int, str]:
-    if args and args[0] == "build":  # one edition: these tests count the files written
-        args = ("build", "--edition", "standard", *args[1:])
+    if args and args[0] == "build":  # one edition, one language: these count the files
+        args = ("build", "--edition", "standard", "--lang", "en", *args[1:])
     result = CliRunner().invoke(cli, ["--config", str(REPO / "handouts.toml"), *args])
     return result.exit_code, result.output
 
@@ -37,7 +37,7 @@ def test_build_help_documents_the_options() -> None:
 def test_validate_reports_the_content_it_checked() -> None:
     code, output = _invoke("validate")
     assert code == 0
-    assert "7 condition files" in output
+    assert "14 condition files" in output  # 7 conditions, English and Spanish
 
 
 def test_list_shows_conditions_brands_and_languages() -> None:
@@ -82,7 +82,7 @@ def test_html_format_writes_the_html_and_its_assets(tmp_path: Path) -> None:
     )
     assert code == 0, output
     html = (tmp_path / f"{BRAND}/en/handout-kawasaki-disease.html").read_text("utf-8")
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert 'href="assets/handout.css"' in html
     assets = tmp_path / f"{BRAND}/en/assets"
     for name in ("fonts.css", "base.css", "handout.css", "brand.css", "logo.svg"):

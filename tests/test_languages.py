@@ -83,7 +83,7 @@ def test_a_spanish_page_has_spanish_labels_dates_page_numbers_and_language(
     code, output = run(project_copy, *args, "--format", "html")
     assert code == 0, output
     html = (out / BRAND / "es/handout-cidp.html").read_text("utf-8")
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr">' in html
     labels = (
         "Puntos clave",
         "Cuándo pedir ayuda",

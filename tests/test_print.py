@@ -132,7 +132,8 @@ def test_no_online_address_no_qr_code(built: BuildResult) -> None:
 
 def _build_cidp(out: Path, *flags: str) -> None:
     """Build the CIDP handout of the default test brand with extra build flags."""
-    args = ["build", *flags, "--brand", BRAND, "--condition", "cidp", "--out", str(out)]
+    args = ["build", *flags, "--brand", BRAND, "--condition", "cidp", "--lang", "en"]
+    args += ["--out", str(out)]
     code, output = run(REPO, *args)
     assert code == 0, output
 
@@ -259,7 +260,10 @@ def test_rebuilds_are_byte_identical(built: BuildResult, tmp_path: Path) -> None
     content, and fonts instanced from variable fonts carry no build time."""
     project = load_project(REPO / "handouts.toml")
     brand = "maple-childrens"  # Nunito: a variable font WeasyPrint instances
-    again = build(project, BuildOptions(brands=(brand,), editions=("standard",), output=tmp_path))
+    options = BuildOptions(
+        brands=(brand,), editions=("standard",), languages=("en",), output=tmp_path
+    )
+    again = build(project, options)
     assert not again.failed
     assert len(again.outcomes) == 9  # 7 handouts, the summary, the binder
     for outcome in again.outcomes:
@@ -305,7 +309,9 @@ def test_binder_has_cover_contents_every_part_and_bookmarks(
 
 
 def test_binder_command_writes_one_per_brand(tmp_path: Path) -> None:
-    code, output = run(REPO, "binder", "--brand", "lakeside-infusion", "--out", str(tmp_path))
+    code, output = run(
+        REPO, "binder", "--brand", "lakeside-infusion", "--lang", "en", "--out", str(tmp_path)
+    )
     assert code == 0, output
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf"))
     assert written == ["lakeside-infusion/en/binder.pdf"]
