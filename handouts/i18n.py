@@ -43,12 +43,18 @@ def catalog_path(lang: str, folders: tuple[Path, ...]) -> Path | None:
     return None
 
 
-@cache
 def translations(lang: str, folders: tuple[Path, ...]) -> gettext.NullTranslations:
     """The catalog of ``lang`` as gettext translations; English is the msgids."""
     path = catalog_path(lang, folders)
     if lang == SOURCE_LANGUAGE or path is None:
         return gettext.NullTranslations()
+    # Read once per version of the file: a process that builds twice (a test, a
+    # long-lived service) sees an edited catalog.
+    return _compiled(path, lang, path.stat().st_mtime_ns)
+
+
+@cache
+def _compiled(path: Path, lang: str, _version: int) -> gettext.NullTranslations:
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=lang, domain=DOMAIN)
     compiled = io.BytesIO()

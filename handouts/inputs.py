@@ -18,6 +18,7 @@ from pathlib import Path
 from handouts import __version__
 from handouts.cascade import Stylesheet
 from handouts.defaults import PACKAGE_DIR, defaults_dir
+from handouts.i18n import catalog_path
 from handouts.output import sha256_bytes, sha256_file
 from handouts.plan import BuildOptions, Job, Settings
 from handouts.project import Project
@@ -89,6 +90,11 @@ def inputs_of(
         for (lang, _cid), paths in sorted(project.files.items()):
             if lang == job.lang:
                 files += paths
+    # The catalogs of the page's fixed text: its language's, and the notice's when the
+    # text is borrowed from another language.
+    for lang in dict.fromkeys((job.content_lang, job.lang)):
+        if (catalog := catalog_path(lang, project.locale_dirs)) is not None:
+            files.append(catalog)
     files += project.brands[job.brand].files
     files += [s.path for s in sheets if s.path]
     files += shared_files

@@ -228,3 +228,26 @@ def test_an_arabic_handout_is_laid_out_right_to_left_with_its_font_embedded(
     assert code == 0, output
     html = (out / BRAND / "ar/handout-cidp.html").read_text("utf-8")
     assert '<html lang="ar" dir="rtl">' in html
+
+
+def test_a_projects_own_catalog_is_used_and_editing_it_rebuilds_its_pages(
+    project_copy: Path,
+) -> None:
+    """A catalog is an input of every page in its language: a corrected label must not
+    leave yesterday's PDFs in place as up to date."""
+    _spanish_copy(project_copy)
+    catalog = project_copy / "locale/es/LC_MESSAGES" / f"{DOMAIN}.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_bytes((package_locale_dir() / "es/LC_MESSAGES" / f"{DOMAIN}.po").read_bytes())
+    args = ["build", "--lang", "es", "--brand", BRAND, "--condition", "cidp", "--format", "html"]
+    code, output = run(project_copy, *args)
+    assert code == 0, output
+    assert "built 1:" in output
+
+    edit(catalog, 'msgstr "Puntos clave"', 'msgstr "Lo más importante"')
+    code, output = run(project_copy, *args)
+    assert code == 0, output
+    assert "built 1:" in output
+    html = (project_copy / "output" / BRAND / "es/handout-cidp.html").read_text("utf-8")
+    assert "Lo más importante" in html
+    assert "Puntos clave" not in html
