@@ -66,15 +66,18 @@ def run(
     failed: Callable[[Item, str], Result],
     on_result: Callable[[Item, Result], bool],
     *,
-    workers: int,
+    workers: int | None,
     size: Callable[[Item], int] = lambda item: 1,
 ) -> None:
-    """``call(worker, item)`` for every item, in ``workers`` processes (none: in this
+    """``call(worker, item)`` for every item, in ``workers`` processes (0: in this
     one), handing each result to ``on_result`` as it comes; ``on_result`` returns
     False to cancel what has not started. ``call`` must be a module-level function.
     ``failed`` turns a dead worker or a timeout into the item's result; ``size`` is
-    the number of documents in an item (its time limit scales with it).
+    the number of documents in an item (its time limit scales with it). ``workers``
+    None means one per core.
     """
+    if workers is None:
+        workers = default_workers()
     seconds = project.config.settings.render_timeout
     if workers <= 0:  # no time or memory limit: for debugging only
         worker = Worker(project, options)

@@ -22,7 +22,7 @@ from handouts.i18n import SOURCE_LANGUAGE, language_name
 from handouts.inputs import FileHashes, hash_inputs, inputs_of
 from handouts.manifest import Entry, Manifest
 from handouts.output import exclusive, remove_partials, sha256_file
-from handouts.plan import BuildOptions, Job, Kind, Settings, plan
+from handouts.plan import BuildOptions, Job, Kind, Settings, output_folder, plan
 from handouts.project import Project
 from handouts.task import Layout, Rendered, Task
 from handouts.templating import make_environment, template_search_path
@@ -169,7 +169,7 @@ def _build(
             _render,
             _failed,
             received,
-            workers=batch.default_workers() if options.workers is None else options.workers,
+            workers=options.workers,
             size=lambda task: len(task.jobs),
         )
     finally:
@@ -210,7 +210,7 @@ class _Run:
         self.project = project
         self.options = options
         self.settings = Settings.of(project, options)
-        self.output_dir = (options.output or project.config.output_dir).resolve()
+        self.output_dir = output_folder(project, options)
         env = make_environment(project.config.templates_dir)
         # Inputs of every document: every template on the search path and every font.
         shared = [p for folder in template_search_path(env) for p in sorted(folder.rglob("*.j2"))]
@@ -364,8 +364,7 @@ def layouts(project: Project, jobs: Iterable[Job], workers: int | None = None) -
 
     from handouts import batch
 
-    count = batch.default_workers() if workers is None else workers
-    batch.run(project, BuildOptions(), jobs, _layout, _layout_failed, keep, workers=count)
+    batch.run(project, BuildOptions(), jobs, _layout, _layout_failed, keep, workers=workers)
     for job in jobs:
         yield found[job]
 

@@ -81,6 +81,11 @@ class Settings:
         )
 
 
+def output_folder(project: Project, options: BuildOptions) -> Path:
+    """Where a build writes: ``--out``, else the project's ``output`` setting."""
+    return (options.output or project.config.output_dir).resolve()
+
+
 def select(
     requested: Sequence[str],
     available: Sequence[str],

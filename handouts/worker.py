@@ -25,7 +25,7 @@ from handouts.fit import Fitted, fit_handout, fit_summary
 from handouts.fonts import font_face_css
 from handouts.i18n import language_name, translations
 from handouts.output import sha256_bytes, write_atomic
-from handouts.plan import BuildOptions, Job, Settings
+from handouts.plan import BuildOptions, Job, Settings, output_folder
 from handouts.project import Project
 from handouts.render import Renderer
 from handouts.task import Hints, Layout, Rendered, Task
@@ -101,7 +101,7 @@ class Worker:
         self.project = project
         self.options = options
         self.settings = Settings.of(project, options)
-        self.output_dir = (options.output or project.config.output_dir).resolve()
+        self.output_dir = output_folder(project, options)
         self._envs: dict[str, Environment] = {}
         self.renderer = Renderer(project.resource_roots())
         # Standard-edition layouts made during the current task, for its binder.
