@@ -182,11 +182,9 @@ def _untranslated_notices(project: Project, jobs: list[Job]) -> list[str]:
     fallback language prints them (a condition not singled out is simply missing)."""
     if project.config.settings.fallback_language is not None:
         return []
-    source = set(project.condition_ids(SOURCE_LANGUAGE))
     notices = []
     for lang in sorted({job.lang for job in jobs if job.kind != "binder"}):
-        missing = sorted(source - set(project.condition_ids(lang)))
-        if missing:
+        if missing := project.missing(lang, SOURCE_LANGUAGE):
             notices.append(
                 f"{lang}: no text yet for {', '.join(missing)}, so no handout for them; "
                 f'fallback_language = "{SOURCE_LANGUAGE}" in handouts.toml prints them in '

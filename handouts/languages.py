@@ -37,7 +37,7 @@ class LanguageRow:
 
 
 def language_rows(project: Project) -> list[LanguageRow]:
-    source = set(project.condition_ids(SOURCE_LANGUAGE))
+    source = len(project.condition_ids(SOURCE_LANGUAGE))
     stale: dict[str, int] = {}
     for problem in check_translations(project):
         lang = problem.location.path.name.split(".")[-2]  # <id>.<lang>.yaml
@@ -47,8 +47,8 @@ def language_rows(project: Project) -> list[LanguageRow]:
         LanguageRow(
             lang=lang,
             name=language_name(lang),
-            conditions=len(source & set(project.condition_ids(lang))),
-            of=len(source),
+            conditions=source - len(project.missing(lang, SOURCE_LANGUAGE)),
+            of=source,
             shared_text=lang in project.treatments,
             glossary=lang in project.glossaries,
             catalog=coverage(lang, project.locale_dirs),

@@ -115,7 +115,7 @@ def untranslated(project: Project, lang: str) -> list[str]:
     fallback = project.config.settings.fallback_language
     if fallback is None or fallback == lang:
         return []
-    return sorted(set(project.condition_ids(fallback)) - set(project.condition_ids(lang)))
+    return project.missing(lang, fallback)
 
 
 def folder(brand: str, lang: str, edition: Edition, print_shop: bool) -> str:

@@ -92,6 +92,10 @@ class Project:
         found = [self.conditions[(lang, cid)] for cid in self.condition_ids(lang)]
         return sorted(found, key=lambda c: (c.order, c.name))
 
+    def missing(self, lang: str, source: str) -> list[str]:
+        """Conditions ``source`` has text for and ``lang`` has not: not yet translated."""
+        return sorted(set(self.condition_ids(source)) - set(self.condition_ids(lang)))
+
     def languages(self) -> list[str]:
         return sorted({lang for lang, _ in self.conditions})
 
