@@ -138,6 +138,8 @@ def load_project(
     problems += _load_content(project)
     problems += _load_brands(project)
     problems += _check_resources(project)
+    # A stylesheet every brand uses (config, -s) is checked with each brand: say it once.
+    problems = list(dict.fromkeys(problems))
     if settings.strict if strict is None else strict:
         problems = strict_problems(problems)
     if any(p.severity == "error" for p in problems):

@@ -111,6 +111,23 @@ def _lookup(match: re.Match[str], tokens: dict[str, Token]) -> str:
     return found.value if found else (match[2] or "").strip()
 
 
+def declared_families(paths: Sequence[Path]) -> set[str]:
+    """Families the stylesheets declare themselves with ``@font-face``. Their files are
+    the stylesheet's own (checked against the allowed folders like any other URL), so a
+    script the fontpkg packages lack, such as Chinese, can be set in a font the brand
+    ships beside its stylesheet."""
+    families = set()
+    for path in paths:
+        rules = tinycss2.parse_stylesheet_bytes(path.read_bytes(), skip_comments=True)[0]
+        for rule in rules:
+            if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or not rule.content:
+                continue
+            for decl in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True):
+                if decl.type == "declaration" and decl.lower_name == "font-family":
+                    families.add(first_family(tinycss2.serialize(decl.value).strip()))
+    return families
+
+
 def merge_tokens(
     defaults: Path, overrides: Sequence[Path]
 ) -> tuple[dict[str, Token], set[str], list[Problem]]:
@@ -136,7 +153,7 @@ def check_tokens(defaults: Path, overrides: Sequence[Path]) -> list[Problem]:
     overrides do not touch are the defaults' business."""
     tokens, theirs, problems = merge_tokens(defaults, overrides)
     problems += _contrast(tokens, theirs)
-    problems += _fonts(tokens, theirs)
+    problems += _fonts(tokens, theirs, declared_families(overrides))
     return problems
 
 
@@ -200,20 +217,22 @@ def _blame(pair: Pair, tokens: dict[str, Token], theirs: set[str]) -> Location:
     return tokens[pair.text].location
 
 
-def _fonts(tokens: dict[str, Token], theirs: set[str]) -> list[Problem]:
+def _fonts(tokens: dict[str, Token], theirs: set[str], declared: set[str]) -> list[Problem]:
     problems = []
+    known = font_families() | declared | GENERIC_FAMILIES
     for name in FONT_TOKENS:
         if name not in theirs:
             continue
         first = first_family(resolve(name, tokens) or "")
-        if first and first not in font_families() and first not in GENERIC_FAMILIES:
+        if first and first not in known:
             installed = ", ".join(sorted(font_families()))
             problems.append(
                 Problem(
                     tokens[name].location,
                     f"{name}: font '{first}' is not installed as a Python package, so the "
                     f"PDF would use whatever font the machine has (installed: {installed}; "
-                    "add a fontpkg-* dependency to use another)",
+                    "add a fontpkg-* dependency, or an @font-face with the font file beside "
+                    "the stylesheet, to use another)",
                     "warning",
                 )
             )

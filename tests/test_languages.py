@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pylopdf_fonts_zh_cn
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
@@ -179,13 +184,87 @@ def test_with_a_fallback_an_untranslated_handout_prints_in_english_and_says_so(
     assert "todavía no está traducida" not in translated
 
 
-# ---- right to left ----
+# ---- scripts the project does not bundle: right to left, Chinese ----
 
-ARABIC_TITLE = "الغلوبولين المناعي الوريدي"
-ARABIC_PURPOSE = (
-    "هذه النشرة لمن سيأخذ دواء الغلوبولين المناعي الوريدي. "
-    "تشرح ما يفعله الدواء وماذا تتوقع ومتى تطلب المساعدة."
-)
+ARABIC = {
+    "title": "الغلوبولين المناعي الوريدي",
+    "purpose": (
+        "هذه النشرة لمن سيأخذ دواء الغلوبولين المناعي الوريدي. "
+        "تشرح ما يفعله الدواء وماذا تتوقع ومتى تطلب المساعدة."
+    ),
+}
+# What the English says, in plain simplified Chinese; no spaces between words, so the
+# lines can only break where Pango's Unicode line breaking allows.
+CHINESE = {
+    "title": "IVIG 治疗 CIDP",
+    "purpose": (
+        "这份说明写给患有慢性炎性脱髓鞘性多发性神经病（CIDP）、将要使用一种叫做 IVIG "
+        "的药物的人。它告诉您 IVIG 有什么作用、会发生什么，以及什么时候需要求助。"
+    ),
+    "about_condition": [
+        "CIDP 是一种自身免疫病。您的免疫系统会伤害您的神经。",
+        "这会引起无力和感觉丧失。这些问题可能会随着时间变得更严重。",
+    ],
+    "key_points": [
+        "IVIG 可以保护您的神经，让 CIDP 保持稳定。",
+        "您可能需要长期定期使用 IVIG。",
+        "轻微的副作用很常见，比如头痛。",
+        "呼吸困难或胸痛？请拨打 911。",
+    ],
+}
+
+
+def _script_copy(project: Path, lang: str, fields: dict[str, str | list[str]]) -> None:
+    """A CIDP handout in ``lang``: these fields of its patient text in that script, the
+    rest (and the shared text) still English. Enough to see the script laid out."""
+    conditions = project / "conditions"
+    for name in ("cidp", "_treatment", "_glossary"):
+        text = (conditions / f"{name}.en.yaml").read_text("utf-8")
+        (conditions / f"{name}.{lang}.yaml").write_text(
+            text.replace("lang: en", f"lang: {lang}", 1)
+        )
+    path = conditions / f"cidp.{lang}.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    for field, value in fields.items():
+        start = next(i for i, line in enumerate(lines) if line.startswith(f"  {field}:"))
+        end = start + 1
+        while end < len(lines) and lines[end].startswith("    "):
+            end += 1
+        if isinstance(value, str):
+            lines[start:end] = [f'  {field}: "{value}"']
+        else:
+            lines[start:end] = [f"  {field}:", *(f'    - "{item}"' for item in value)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def _build_script(project: Path, lang: str, css: str) -> tuple[Path, str]:
+    """Build the handout with ``css`` as an extra stylesheet; its path and the HTML."""
+    sheet = project / "script.css"
+    sheet.write_text(css, "utf-8")
+    out = project / "out"
+    args = ["--lang", lang, "--brand", BRAND, "--condition", "cidp", "-s", str(sheet)]
+    for fmt in ("pdf", "html"):
+        code, output = run(project, "build", *args, "--out", str(out), "--format", fmt)
+        assert code == 0, output
+        assert "warning" not in output, output
+    folder = out / BRAND / lang
+    return folder / "handout-cidp.pdf", (folder / "handout-cidp.html").read_text("utf-8")
+
+
+def _fonts_of(pdf: Path, script: re.Pattern[str]) -> dict[str, int]:
+    """Which embedded font each character of ``script`` on the first page is set in."""
+    document = pdfium.PdfDocument(pdf)
+    text = document[0].get_textpage()
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    found: dict[str, int] = {}
+    for index in range(text.count_chars()):
+        if script.fullmatch(text.get_text_range(index, 1)):
+            pdfium_c.FPDFText_GetFontInfo(text.raw, index, name, 256, ctypes.byref(flags))
+            font = name.value.decode().split("+")[-1]  # without the subset tag
+            found[font] = found.get(font, 0) + 1
+    document.close()
+    return found
 
 
 def test_an_arabic_handout_is_laid_out_right_to_left_with_its_font_embedded(
@@ -193,41 +272,50 @@ def test_an_arabic_handout_is_laid_out_right_to_left_with_its_font_embedded(
 ) -> None:
     """Arabic is not bundled: a short handout proves the pipeline sets the direction,
     lays the text out and embeds a font from a Python package (fontpkg)."""
-    conditions = project_copy / "conditions"
-    for name in ("cidp", "_treatment", "_glossary"):
-        text = (conditions / f"{name}.en.yaml").read_text("utf-8")
-        (conditions / f"{name}.ar.yaml").write_text(text.replace("lang: en", "lang: ar", 1))
-    edit(conditions / "cidp.ar.yaml", 'title: "IVIG for CIDP"', f'title: "{ARABIC_TITLE}"')
-    arabic = conditions / "cidp.ar.yaml"
-    text = arabic.read_text("utf-8")
-    start = text.index("  purpose: ")
-    end = text.index("\n", start)
-    arabic.write_text(text[:start] + f'  purpose: "{ARABIC_PURPOSE}"' + text[end:])
-    font = project_copy / "arabic.css"
-    font.write_text(
-        ':root { --font-body: "Noto Sans Arabic"; --font-heading: "Noto Sans Arabic"; }'
+    _script_copy(project_copy, "ar", ARABIC)
+    font = '"Noto Sans Arabic"'
+    pdf, html = _build_script(
+        project_copy, "ar", f":root {{ --font-body: {font}; --font-heading: {font}; }}"
     )
-    out = project_copy / "out"
-    code, output = run(project_copy, "build", "--lang", "ar", "--brand", BRAND, "--condition",
-                       "cidp", "-s", str(font), "--out", str(out))  # fmt: skip
-    assert code == 0, output
-    path = out / BRAND / "ar/handout-cidp.pdf"
-    reader = PdfReader(path)
-    assert reader.trailer["/Root"]["/Lang"] == "ar"
-    fonts = {
-        str(f["/BaseFont"])
-        for page in reader.pages
-        for f in page["/Resources"]["/Font"].values()
-        if "/BaseFont" in f.get_object()
-    }
-    assert any("Noto-Sans-Arabic" in name for name in fonts), fonts
-
-    # The page is mirrored by direction: the two-column flow starts on the right.
-    code, output = run(project_copy, "build", "--lang", "ar", "--brand", BRAND, "--condition",
-                       "cidp", "-s", str(font), "--out", str(out), "--format", "html")  # fmt: skip
-    assert code == 0, output
-    html = (out / BRAND / "ar/handout-cidp.html").read_text("utf-8")
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "ar"
     assert '<html lang="ar" dir="rtl">' in html
+    fonts = _fonts_of(pdf, re.compile(r"[\u0600-\u06ff]"))
+    assert fonts, "no Arabic text on the page"
+    assert all(name.startswith("Noto-Sans-Arabic") for name in fonts), fonts
+
+
+def test_a_chinese_handout_breaks_lines_between_characters_in_an_embedded_font(
+    project_copy: Path,
+) -> None:
+    """Chinese is not bundled either. Its font is not a fontpkg family: a brand that
+    needs one ships the file beside its stylesheet and declares it with @font-face,
+    which the font check accepts. The font here is Noto Sans SC from a Python package
+    (a dev dependency), copied in as a brand would."""
+    _script_copy(project_copy, "zh", CHINESE)
+    shutil.copy(pylopdf_fonts_zh_cn.sans_path(), project_copy / "NotoSansSC-Regular.otf")
+    font = '"Noto Sans SC"'
+    pdf, html = _build_script(
+        project_copy,
+        "zh",
+        f'@font-face {{ font-family: {font}; src: url("NotoSansSC-Regular.otf"); }}\n'
+        f":root {{ --font-body: {font}; --font-heading: {font}; }}",
+    )
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "zh"
+    assert '<html lang="zh" dir="ltr">' in html
+
+    # Every Han character is set in the embedded Noto Sans SC (bold headings in its
+    # synthesised bold), none in a machine font or as a missing glyph.
+    fonts = _fonts_of(pdf, re.compile(r"[\u4e00-\u9fff]"))
+    assert sum(fonts.values()) > 100, fonts
+    assert all(name.startswith("Noto-Sans-SC") for name in fonts), fonts
+
+    # The purpose has no spaces to break at, yet it fills several lines of its column
+    # and reads back whole, in order.
+    text = PdfReader(pdf).pages[0].extract_text()
+    lines = [line for line in text.splitlines() if line and line[0] in CHINESE["purpose"]]
+    purpose = "".join(text.split())
+    assert "".join(CHINESE["purpose"].split()) in purpose
+    assert len(lines) >= 3, text[:400]
 
 
 def test_a_projects_own_catalog_is_used_and_editing_it_rebuilds_its_pages(
