@@ -14,11 +14,20 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from handouts.config import LANG_PATTERN
 from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
-from handouts.i18n import N_
+from handouts.i18n import N_, SOURCE_LANGUAGE, language_name
 from handouts.logo import LOGO_TYPES, check_logo
 from handouts.sources import InputError, load_toml, validate
 from handouts.tokens import check_tokens, first_family, merge_tokens, resolve
@@ -50,6 +59,36 @@ def _check_host(value: str, what: str) -> str:
     return value
 
 
+class ClinicText(BaseModel):
+    """What a brand writes in ``[clinic.<lang>]``: the words of its clinic fields in one
+    language. Phone numbers, addresses on the web and the logo file are the same in
+    every language, so they are not here."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Text | None = None
+    department: Text | None = None
+    emergency: Text | None = None
+    address: Text | None = None
+    logo_alt: Text | None = None
+
+
+def _language_code(value: str) -> str:
+    if not re.fullmatch(LANG_PATTERN, value):
+        raise ValueError(
+            f"'{value}' is not a language code such as 'es'; each table in [clinic] "
+            "holds the clinic's text in one language"
+        )
+    return value
+
+
+LangCode = Annotated[str, AfterValidator(_language_code)]
+
+# Fields a reader of another language cannot read if left in the brand's language. A
+# clinic's name and street address are proper names, usually printed as they are.
+READ_FIELDS = ("department", "logo_alt")
+
+
 class Clinic(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -70,6 +109,34 @@ class Clinic(BaseModel):
     logo: Path = Field(description="SVG, PNG or JPEG file inside the brand folder.")
     logo_alt: Text
     example: bool = Field(False, description="Marks a fictional brand on every page.")
+    # Filled from the [clinic.<lang>] tables: every table in [clinic] is a language.
+    languages: dict[LangCode, ClinicText] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _language_tables(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        tables = {key: value for key, value in data.items() if isinstance(value, dict)}
+        if not tables:
+            return data
+        rest = {key: value for key, value in data.items() if key not in tables}
+        return rest | {"languages": tables}
+
+    def in_language(self, lang: str) -> Clinic:
+        """The clinic as a page in ``lang`` prints it: the fields ``[clinic.<lang>]``
+        sets, and the others as written in ``[clinic]``."""
+        text = self.languages.get(lang)
+        if text is None:
+            return self
+        return self.model_copy(update=text.model_dump(exclude_none=True))
+
+    def untranslated(self, lang: str, source_lang: str) -> list[str]:
+        """Fields a reader of ``lang`` would get in the brand's own language."""
+        if lang == source_lang:
+            return []
+        text = self.languages.get(lang) or ClinicText()
+        return [f for f in READ_FIELDS if getattr(self, f) and getattr(text, f) is None]
 
     @field_validator("phone", "after_hours_phone")
     @classmethod
@@ -192,12 +259,14 @@ def brand_names(brands_dir: Path) -> list[str]:
 
 
 def load_brand(
-    folder: Path, extra_stylesheets: Sequence[Path] = ()
+    folder: Path, extra_stylesheets: Sequence[Path] = (), languages: Sequence[str] = ()
 ) -> tuple[Brand | None, list[Problem]]:
     """A brand and its problems: errors (then no brand) and warnings (contrast, fonts).
 
     ``extra_stylesheets`` are the project's own stylesheets, applied after the brand's:
-    they are part of the colors the contrast check sees.
+    they are part of the colors the contrast check sees. ``languages`` are the ones the
+    project builds: a page in one of them should not show the clinic's department in
+    another.
     """
     path = folder / BRAND_FILE
     try:
@@ -218,6 +287,19 @@ def load_brand(
         problems.append(Problem(where, f"logo file '{clinic.logo}' not found in {folder}"))
     else:
         problems += [Problem(where, f.message, f.severity) for f in check_logo(logo)]
+    for lang in languages:
+        if fields := clinic.untranslated(lang, SOURCE_LANGUAGE):
+            problems.append(
+                Problem(
+                    source.locate(("clinic", lang)),
+                    f"{' and '.join(fields)} {'prints' if len(fields) == 1 else 'print'} in "
+                    f"{language_name(SOURCE_LANGUAGE, 'en')} on "
+                    f"{language_name(lang, 'en')} pages; add [clinic.{lang}] with "
+                    f"{'its' if len(fields) == 1 else 'their'} translation",
+                    "warning",
+                    escalates=False,
+                )
+            )
     css = folder / BRAND_CSS
     overrides = ([css] if css.is_file() else []) + list(extra_stylesheets)
     problems += check_tokens(default_styles() / "base.css", overrides)

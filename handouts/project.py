@@ -324,7 +324,9 @@ def _load_brands(project: Project) -> list[Problem]:
     brands_dir = project.brands_dir
     problems: list[Problem] = []
     for name in brand_names(brands_dir):
-        brand, found = load_brand(brands_dir / name, project.stylesheets)
+        brand, found = load_brand(
+            brands_dir / name, project.stylesheets, project.config.settings.languages
+        )
         problems += found
         if brand is not None:
             project.brands[name] = brand

@@ -205,14 +205,19 @@ def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
 
 
 def _data_path(data: Any, loc: Iterable[Key]) -> tuple[Key, ...]:
-    """Pydantic adds union and validator tags to error paths; keep the keys of the data."""
+    """Pydantic adds union and validator tags to error paths, and a model may gather
+    keys under a field of its own (a brand's ``[clinic.es]`` tables become
+    ``clinic.languages.es``); keep the keys of the data."""
     path: list[Key] = []
     node = data
-    for part in loc:
+    parts = list(loc)
+    for index, part in enumerate(parts):
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if in_dict or in_list:
             node = node[part]
+        elif isinstance(node, dict) and index + 1 < len(parts) and parts[index + 1] in node:
+            continue  # a field the model made up: the data's key comes next
         elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
             path.append(part)  # a missing field: name it, stop descending
             break

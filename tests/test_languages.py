@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from handouts.i18n import DOMAIN, catalog_languages, coverage, package_locale_dir
 from tests.conftest import REPO
-from tests.helpers import edit, run
+from tests.helpers import edit, line_of, run
 
 BRAND = "northfield-neurology"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -100,6 +100,10 @@ def test_a_spanish_page_has_spanish_labels_dates_page_numbers_and_language(
     for label in labels:
         assert label in html, label
     assert "Key points" not in html
+    # The clinic's own words come from the brand's [clinic.es] table.
+    assert "Clínica de Neurología, Programa Neuromuscular" in html
+    assert 'alt="Logotipo del Northfield University Hospital: un escudo' in html
+    assert "Neurology Clinic" not in html
 
     code, output = run(project_copy, *args)
     assert code == 0, output
@@ -108,6 +112,27 @@ def test_a_spanish_page_has_spanish_labels_dates_page_numbers_and_language(
     text = reader.pages[0].extract_text()
     assert "Página 1 de 2" in text
     assert "Page 1 of 2" not in text
+
+
+def test_a_brand_without_its_words_in_a_built_language_is_warned_and_bad_tables_refused(
+    project_copy: Path,
+) -> None:
+    config = project_copy / "handouts.toml"
+    edit(config, 'languages = ["en"]', 'languages = ["en", "es"]')
+    brand = project_copy / f"styles/brands/{BRAND}/brand.toml"
+    text = brand.read_text("utf-8")
+    brand.write_text(text[: text.index("[clinic.es]")], "utf-8")
+    code, output = run(project_copy, "validate")
+    assert code == 0, output
+    assert f"{BRAND}/brand.toml:" in output
+    assert "department and logo_alt print in English on Spanish pages" in output
+    assert "add [clinic.es]" in output
+
+    brand.write_text(brand.read_text("utf-8") + '[clinic.spanish]\ndepartment = "x"\n', "utf-8")
+    code, output = run(project_copy, "validate")
+    assert code == 1
+    line = line_of(brand, "[clinic.spanish]")
+    assert f"brand.toml:{line}:1: error: clinic.spanish: 'spanish' is not a language code" in output
 
 
 def test_a_translation_older_than_its_english_is_flagged_stale(project_copy: Path) -> None:
