@@ -21,6 +21,7 @@ from weasyprint import Document
 from handouts.cascade import Stylesheet
 from handouts.context import BinderPart, binder_context
 from handouts.fit import Fitted
+from handouts.i18n import language_name
 from handouts.plan import Job
 from handouts.project import Project
 from handouts.render import Renderer
@@ -54,11 +55,19 @@ def make_binder(
     """
     _ = project.translate(job.lang)
     parts: list[tuple[str, str, Fitted]] = []
-    for condition in project.ordered_conditions(job.lang):
-        fitted = fitted_for(Job("handout", job.brand, job.lang, condition.id, "", "standard"))
+    for condition in project.covered(job.lang):
+        # A borrowed handout is the one built for this language's folder, notice and all.
+        source = None if condition.lang == job.lang else condition.lang
+        part = Job("handout", job.brand, job.lang, condition.id, "", "standard", source)
+        fitted = fitted_for(part)
         if not fitted.fits:
             return Binder(None, problem=f"handout {condition.id}: {fitted.problem}")
-        parts.append((condition.title, _("Patient handout"), fitted))
+        kind = (
+            _("Patient handout")
+            if source is None
+            else _("Patient handout, in %(language)s", language=language_name(source, job.lang))
+        )
+        parts.append((condition.title, kind, fitted))
     summary = fitted_for(Job("summary", job.brand, job.lang, None, ""))
     if not summary.fits:
         return Binder(None, problem=f"clinician summary: {summary.problem}")

@@ -339,7 +339,7 @@ def _conditions_of(project: Project, job: Job) -> list[tuple[str, str]]:
     """The conditions a document prints: one for a handout, all of its language else."""
     if job.condition is not None:
         return [(job.content_lang, job.condition)]
-    return [(job.lang, c.id) for c in project.ordered_conditions(job.lang)]
+    return [(c.lang, c.id) for c in project.covered(job.lang)]
 
 
 def _layout(worker: Worker, job: Job) -> Layout:

@@ -17,7 +17,7 @@ from handouts import __version__
 from handouts.brand import Brand, web_label
 from handouts.content import Condition, Review, TreatmentFile
 from handouts.graphics import qr_code
-from handouts.i18n import ENGLISH, N_, Translate, long_date, text_direction
+from handouts.i18n import ENGLISH, N_, Translate, language_name, long_date, text_direction
 from handouts.project import Project
 
 AssetUrl = Callable[[Path], str]
@@ -215,7 +215,16 @@ def summary_context(
         for key, _label in SUMMARY_COLUMNS:
             cell = getattr(condition.clinician, key)
             cells.append({"key": key, "text": cell.text, "cite": cite_label(cell.sources, numbers)})
-        rows.append({"name": condition.name, "short_name": condition.short_name, "cells": cells})
+        rows.append(
+            {
+                "name": condition.name,
+                "short_name": condition.short_name,
+                "cells": cells,
+                # A borrowed row (fallback_language) is marked, and read in its language.
+                "lang": None if condition.lang == lang else condition.lang,
+                "language": None if condition.lang == lang else language_name(condition.lang, lang),
+            }
+        )
     safety = [
         {"text": item.text, "cite": cite_label(item.sources, numbers)}
         for item in treatment.clinician.class_safety
@@ -276,7 +285,7 @@ def binder_context(
 ) -> dict[str, Any]:
     """The cover and contents of a binder: every handout and the summary, in order."""
     treatment: TreatmentFile = project.treatments[lang]
-    conditions = project.ordered_conditions(lang)
+    conditions = project.covered(lang)
     reviews = [treatment.review] + [c.review for c in conditions]
     updated = max(r.updated for r in reviews)
     title = project.config.settings.title

@@ -109,15 +109,6 @@ def select(
     return list(dict.fromkeys(requested))
 
 
-def untranslated(project: Project, lang: str) -> list[str]:
-    """Conditions with no text in ``lang`` that the fallback language has: printed in
-    that language when the project allows it (``fallback_language``), else none."""
-    fallback = project.config.settings.fallback_language
-    if fallback is None or fallback == lang:
-        return []
-    return project.missing(lang, fallback)
-
-
 def folder(brand: str, lang: str, edition: Edition, print_shop: bool) -> str:
     """``<brand>/<lang>/[print-shop/][large-print/]``: one folder per kind of copy."""
     parts = [brand, lang]
@@ -148,7 +139,7 @@ def plan(project: Project, options: BuildOptions) -> list[Job]:
     for brand in brands:
         for lang in langs:
             available = project.condition_ids(lang)
-            borrowed = untranslated(project, lang)
+            borrowed = project.borrowed(lang)
             every = sorted({*available, *borrowed})
             chosen = select(options.conditions, every, every, "condition", project)
             for edition in editions if "handout" in kinds else []:

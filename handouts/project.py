@@ -96,6 +96,23 @@ class Project:
         """Conditions ``source`` has text for and ``lang`` has not: not yet translated."""
         return sorted(set(self.condition_ids(source)) - set(self.condition_ids(lang)))
 
+    def borrowed(self, lang: str) -> list[str]:
+        """Conditions with no text in ``lang`` that the fallback language has: printed in
+        that language when the project allows it (``fallback_language``), else none."""
+        fallback = self.config.settings.fallback_language
+        if fallback is None or fallback == lang:
+            return []
+        return self.missing(lang, fallback)
+
+    def covered(self, lang: str) -> list[Condition]:
+        """What the pages of ``lang`` cover, in reading order: its own conditions and the
+        borrowed ones, in the fallback language. A summary or binder that left the
+        borrowed ones out would tell a clinic those conditions have no handout."""
+        fallback = self.config.settings.fallback_language
+        found = [self.conditions[(lang, cid)] for cid in self.condition_ids(lang)]
+        found += [self.conditions[(fallback, cid)] for cid in self.borrowed(lang) if fallback]
+        return sorted(found, key=lambda c: (c.order, c.name))
+
     def languages(self) -> list[str]:
         return sorted({lang for lang, _ in self.conditions})
 

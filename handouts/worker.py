@@ -73,7 +73,7 @@ def document_html(
         context = handout_context(condition, brand, asset_url, links or [], job.edition, _, notice)
         names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
     else:
-        conditions = project.ordered_conditions(job.lang)
+        conditions = project.covered(job.lang)
         context = summary_context(project, job.lang, conditions, brand, asset_url, links or [], _)
         names = ["clinician-summary.html.j2", "summary.html.j2"]
     return context, render_template(env, names, context)

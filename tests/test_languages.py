@@ -21,13 +21,23 @@ from tests.conftest import REPO
 from tests.helpers import edit, line_of, run
 
 BRAND = "northfield-neurology"
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 def _catalog(lang: str) -> list[tuple[str, str]]:
+    """(source, translation) pairs; a plural message gives one pair per form."""
     path = package_locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    pairs = []
     with path.open("rb") as handle:
-        return [(str(m.id), str(m.string)) for m in read_po(handle) if m.id]
+        for message in read_po(handle):
+            if not message.id:
+                continue
+            if isinstance(message.id, tuple):
+                plural = message.id[-1]
+                pairs += [(plural, str(form)) for form in message.string]
+            else:
+                pairs.append((str(message.id), str(message.string)))
+    return pairs
 
 
 def test_the_catalog_template_holds_every_message_the_code_and_templates_use(
@@ -189,24 +199,36 @@ def test_without_a_fallback_untranslated_handouts_are_not_built_and_the_build_sa
     assert 'fallback_language = "en"' in output
 
 
-def test_with_a_fallback_an_untranslated_handout_prints_in_english_and_says_so(
+def test_with_a_fallback_untranslated_conditions_print_in_english_and_say_so(
     project_copy: Path,
 ) -> None:
     _spanish_copy(project_copy)
     config = project_copy / "handouts.toml"
     config.write_text(config.read_text("utf-8") + '\nfallback_language = "en"\n', "utf-8")
     out = project_copy / "out"
-    code, output = run(project_copy, "build", "--lang", "es", "--brand", BRAND,
-                       "--only", "handouts", "--out", str(out))  # fmt: skip
+    code, output = run(project_copy, "build", "--lang", "es", "--brand", BRAND, "--out", str(out))
     assert code == 0, output
-    assert len(list((out / BRAND / "es").glob("handout-*.pdf"))) == 7
-    borrowed = PdfReader(out / BRAND / "es/handout-myasthenia-gravis.pdf")
+    folder = out / BRAND / "es"
+    assert len(list(folder.glob("handout-*.pdf"))) == 7
+    borrowed = PdfReader(folder / "handout-myasthenia-gravis.pdf")
     assert borrowed.trailer["/Root"]["/Lang"] == "en"  # the text is English: read as English
     text = " ".join(borrowed.pages[0].extract_text().split())
     assert "Esta hoja todavía no está traducida. Aquí la tiene en inglés." in text
     assert "Key points" in text
-    translated = PdfReader(out / BRAND / "es/handout-cidp.pdf").pages[0].extract_text()
+    translated = PdfReader(folder / "handout-cidp.pdf").pages[0].extract_text()
     assert "todavía no está traducida" not in translated
+
+    # The summary and the binder cover every condition too, the borrowed ones marked:
+    # leaving them out would say those conditions have no handout.
+    summary = " ".join(PdfReader(folder / "clinician-summary.pdf").pages[0].extract_text().split())
+    assert summary.count("aún sin traducir: en inglés") == 6
+    assert "Myasthenia gravis (MG)" in summary
+    binder = PdfReader(folder / "binder.pdf")
+    assert len(binder.pages) == 2 + 7 * 2 + 1  # cover, contents, 7 handouts, summary
+    contents = " ".join(binder.pages[1].extract_text().split())
+    assert contents.count("Hoja para pacientes, en inglés, 2 páginas") == 6
+    assert "IVIG for myasthenia gravis (MG)" in contents
+    assert "Hoja para pacientes, 2 páginas" in contents  # CIDP, in Spanish
 
 
 # ---- scripts the project does not bundle: right to left, Chinese ----
