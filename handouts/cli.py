@@ -283,13 +283,14 @@ def _report(result: BuildResult, seconds: float) -> None:
 @click.pass_context
 def languages_command(ctx: click.Context) -> None:
     """Each language: conditions translated, shared text, glossary, catalog
-    completeness, stale translations, and whether it is built by default."""
+    completeness, stale translations and those that do not say what they translate
+    (untracked), and whether it is built by default."""
     from handouts.languages import language_rows
 
     project = _project(ctx)
     table = Table(box=box.SIMPLE_HEAD)
     for heading in ("lang", "language", "conditions", "shared text", "glossary", "catalog",
-                    "stale", "built", "ready"):  # fmt: skip
+                    "stale", "untracked", "built", "ready"):  # fmt: skip
         table.add_column(heading)
     for row in language_rows(project):
         catalog = f"{row.catalog.translated}/{row.catalog.total}"
@@ -303,6 +304,7 @@ def languages_command(ctx: click.Context) -> None:
             "yes" if row.glossary else "no",
             catalog,
             str(row.stale),
+            str(row.untracked),
             "yes" if row.built else "no",
             "yes" if row.ready else "no",
         )

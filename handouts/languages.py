@@ -1,14 +1,15 @@
 """``handouts languages``: what each language has, so adding one is adding files.
 
 A language is ready when it has every condition of the source language, the shared
-text, a glossary and a complete catalog, and no translation is stale.
+text, a glossary and a complete catalog, and every translation says what it translates
+and is not stale.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handouts.audit.checks import check_translations
+from handouts.audit.checks import translation_findings
 from handouts.i18n import SOURCE_LANGUAGE, Coverage, catalog_languages, coverage, language_name
 from handouts.project import Project
 
@@ -22,7 +23,8 @@ class LanguageRow:
     shared_text: bool
     glossary: bool
     catalog: Coverage
-    stale: int
+    stale: int  # translations of an English text that has changed since
+    untracked: int  # translations that do not say what they translate
     built: bool  # built by default (``languages`` in handouts.toml)
 
     @property
@@ -33,15 +35,16 @@ class LanguageRow:
             and self.glossary
             and self.catalog.complete
             and self.stale == 0
+            and self.untracked == 0
         )
 
 
 def language_rows(project: Project) -> list[LanguageRow]:
     source = len(project.condition_ids(SOURCE_LANGUAGE))
-    stale: dict[str, int] = {}
-    for problem in check_translations(project):
+    counts: dict[tuple[str, str], int] = {}
+    for kind, problem in translation_findings(project):
         lang = problem.location.path.name.split(".")[-2]  # <id>.<lang>.yaml
-        stale[lang] = stale.get(lang, 0) + 1
+        counts[(kind, lang)] = counts.get((kind, lang), 0) + 1
     langs = sorted(set(project.languages()) | set(catalog_languages(project.locale_dirs)))
     return [
         LanguageRow(
@@ -52,7 +55,8 @@ def language_rows(project: Project) -> list[LanguageRow]:
             shared_text=lang in project.treatments,
             glossary=lang in project.glossaries,
             catalog=coverage(lang, project.locale_dirs),
-            stale=stale.get(lang, 0),
+            stale=counts.get(("stale", lang), 0),
+            untracked=counts.get(("untracked", lang), 0),
             built=lang in project.config.settings.languages,
         )
         for lang in langs

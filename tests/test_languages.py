@@ -171,6 +171,10 @@ def test_a_translation_that_does_not_say_its_source_is_a_warning(project_copy: P
     assert code == 0, output
     assert "cidp.es.yaml:" in output
     assert "does not say which English text it translates" in output
+    # Not stale (that cannot be known), but untracked, so the language is not ready.
+    code, output = run(project_copy, "languages")
+    row = next(line.split() for line in output.splitlines() if line.split()[:1] == ["es"])
+    assert row[-4:] == ["0", "1", "no", "no"]  # stale, untracked, built, ready
 
 
 def test_languages_lists_each_languages_coverage(project_copy: Path) -> None:

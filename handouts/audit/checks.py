@@ -177,7 +177,13 @@ def _months(start: dt.date, end: dt.date) -> float:
 def check_translations(project: Project) -> list[Problem]:
     """A translation must say which English text it translates (``translated_from``),
     and is stale once that text has changed: a new version or a later date."""
-    problems: list[Problem] = []
+    return [problem for _kind, problem in translation_findings(project)]
+
+
+def translation_findings(project: Project) -> list[tuple[str, Problem]]:
+    """Each translation that is "stale" or "untracked" (does not say what it translates,
+    so whether it is stale cannot be known), with its problem."""
+    problems: list[tuple[str, Problem]] = []
     pairs: list[tuple[Path, Review | None, TranslatedFrom | None]] = []
     for (lang, cid), condition in sorted(project.conditions.items()):
         if lang == SOURCE_LANGUAGE:
@@ -201,23 +207,29 @@ def check_translations(project: Project) -> list[Problem]:
         if said is None:
             where = project.locate(path, ("lang",))
             problems.append(
-                Problem(
-                    where,
-                    "does not say which English text it translates: add translated_from "
-                    "(lang, version, updated) so a change to the English shows here",
-                    "warning",
+                (
+                    "untracked",
+                    Problem(
+                        where,
+                        "does not say which English text it translates: add translated_from "
+                        "(lang, version, updated) so a change to the English shows here",
+                        "warning",
+                    ),
                 )
             )
         elif (said.version, said.updated) != (original.version, original.updated):
             where = project.locate(path, ("translated_from",))
             problems.append(
-                Problem(
-                    where,
-                    f"stale translation: it translates the English version {said.version} of "
-                    f"{said.updated}, but the English is now version {original.version} of "
-                    f"{original.updated}; update the translation, then translated_from",
-                    "warning",
-                    escalates=True,
+                (
+                    "stale",
+                    Problem(
+                        where,
+                        f"stale translation: it translates the English version {said.version} of "
+                        f"{said.updated}, but the English is now version {original.version} of "
+                        f"{original.updated}; update the translation, then translated_from",
+                        "warning",
+                        escalates=True,
+                    ),
                 )
             )
     return problems
