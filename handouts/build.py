@@ -25,7 +25,7 @@ from handouts.output import exclusive, remove_partials, sha256_file
 from handouts.plan import BuildOptions, Job, Kind, Settings, output_folder, plan
 from handouts.project import Project
 from handouts.task import Layout, Rendered, Task
-from handouts.templating import make_environment, template_search_path
+from handouts.templating import template_folders
 
 if TYPE_CHECKING:
     from handouts.worker import Worker
@@ -209,9 +209,9 @@ class _Run:
         self.options = options
         self.settings = Settings.of(project, options)
         self.output_dir = output_folder(project, options)
-        env = make_environment(project.config.templates_dir)
         # Inputs of every document: every template on the search path and every font.
-        shared = [p for folder in template_search_path(env) for p in sorted(folder.rglob("*.j2"))]
+        folders = template_folders(project.config.templates_dir)
+        shared = [p for folder in folders for p in sorted(folder.rglob("*.j2"))]
         self.shared_files = shared + [path for *_, path in font_files()]
         self.hashes = FileHashes()
         self.manifest = Manifest.read(self.output_dir)

@@ -41,13 +41,11 @@ def make_environment(
 ) -> Environment:
     """``translations``: the language's catalog (i18n.py) for ``_()`` in templates;
     English when None."""
-    defaults = default_templates()
-    search = [p for p in (project_templates, defaults) if p is not None and p.is_dir()]
-    unique = list(dict.fromkeys(p.resolve() for p in search))
+    unique = template_folders(project_templates)
     loader = ChoiceLoader(
         [
             FileSystemLoader(unique),
-            PrefixLoader({"default": FileSystemLoader(defaults)}, delimiter=":"),
+            PrefixLoader({"default": FileSystemLoader(default_templates())}, delimiter=":"),
         ]
     )
     env = Environment(
@@ -74,6 +72,13 @@ def upper_first(text: str) -> str:
     """A heading that starts with a name some languages write in lower case ("lupus:
     ¿qué es?") starts with a capital; the rest is left as written."""
     return text[:1].upper() + text[1:]
+
+
+def template_folders(project_templates: Path | None) -> list[Path]:
+    """The folders searched for templates, most specific first: the project's own, then
+    the defaults."""
+    search = [p for p in (project_templates, default_templates()) if p is not None and p.is_dir()]
+    return list(dict.fromkeys(p.resolve() for p in search))
 
 
 def template_search_path(env: Environment) -> list[Path]:
