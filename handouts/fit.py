@@ -2,8 +2,12 @@
 
 A handout has a page limit (2, or 4 in large print): if the laid-out pages run over,
 it is laid out again with tighter spacing (``styles/fit-tight.css``; the type size does
-not change). The clinician summary must be exactly one page: its type steps down from
-8.5 pt to a floor of 7.5 pt. Past the last step the document fails, with a message
+not change). Its QR code goes under the shorter of the last row's two columns: the
+template guesses which from the text, and the layout checks the guess; when the other
+column turns out shorter, the code is moved there and the page laid out again.
+
+The clinician summary must be exactly one page: its type steps down from 8.5 pt to a
+floor of 7.5 pt. Past the last step the document fails, with a message
 that says what to shorten: for the summary, its longest rows.
 """
 
@@ -19,6 +23,16 @@ from handouts.cascade import Stylesheet, tight_spacing
 from handouts.render import Renderer
 
 SUMMARY_SIZES = (8.5, 8.25, 8.0, 7.75, 7.5)  # pt; 7.5 is the floor
+TIGHT = "tight spacing"
+QR_MOVED = "QR code moved"
+# Shows the QR code the template hid and hides the one it showed (see handout.css).
+QR_SWAP = Stylesheet(
+    text=".tools[data-qr=questions] .qr-at-terms, .tools[data-qr=terms] .qr-at-questions "
+    "{ display: block; }\n"
+    ".tools[data-qr=questions] .qr-at-questions, .tools[data-qr=terms] .qr-at-terms "
+    "{ display: none; }\n",
+    name="qr-moved",
+)
 POINTS_PER_INCH = 72
 
 
@@ -43,22 +57,73 @@ def fit_handout(
 ) -> Fitted:
     """``hint`` is the step this document took when it was last built from the same
     inputs: it is tried first, so a binder part is laid out once, not twice."""
-    steps = [("", []), ("tight spacing", [tight_spacing()])]
-    steps.sort(key=lambda step: step[0] != hint)  # stable: the hinted step first
+    hinted = (hint or "").split(", ")
+    spacing = [("", []), (TIGHT, [tight_spacing()])]
+    spacing.sort(key=lambda step: step[0] not in hinted)  # stable: the hinted step first
+    moved = QR_MOVED in hinted
     document = None
-    for label, extra in steps:
-        document = renderer.layout(html, base, [*sheets, *extra], warnings, variant)
+    for label, extra in spacing:
+        document = renderer.layout(html, base, [*sheets, *_with(extra, moved)], warnings, variant)
+        if not moved and qr_misplaced(document):
+            moved = True  # then also at the tighter spacing: the columns keep their order
+            document = renderer.layout(
+                html, base, [*sheets, *_with(extra, moved)], warnings, variant
+            )
         if len(document.pages) <= limit:
-            return Fitted(document, True, label, extra=extra)
+            step = ", ".join(filter(None, [label, QR_MOVED if moved else ""]))
+            return Fitted(document, True, step, extra=_with(extra, moved))
     assert document is not None
     pages = len(document.pages)
     return Fitted(
         document,
         False,
-        "tight spacing",
+        TIGHT,
         f"{pages} pages, more than the {limit} allowed even with tight spacing; "
         "shorten the content",
     )
+
+
+def _with(extra: list[Stylesheet], moved: bool) -> list[Stylesheet]:
+    return [*extra, QR_SWAP] if moved else extra
+
+
+def qr_misplaced(document: Document) -> bool:
+    """Whether the QR code is under the taller of two side-by-side columns, measured
+    without it. Large print stacks the columns: there, where it goes costs nothing."""
+    heights = {"questions": 0.0, "terms": 0.0}
+    lefts: dict[str, float] = {}
+    shown = None
+    for page in document.pages:
+        for box in _boxes(page._page_box):
+            classes = _classes(box)
+            if "qr-slot" in classes:
+                shown = "questions" if "qr-at-questions" in classes else "terms"
+            column = (
+                "questions"
+                if "questions" in classes and box.element_tag == "section"
+                else "terms"
+                if "tools-aside" in classes
+                else None
+            )
+            if column is None:
+                continue
+            lefts.setdefault(column, box.position_x)
+            heights[column] += sum(
+                child.margin_height()
+                for child in box.children
+                if hasattr(child, "margin_height") and "qr-slot" not in _classes(child)
+            )
+    if shown is None or len(lefts) < 2 or abs(lefts["questions"] - lefts["terms"]) < 1:
+        return False
+    other = "terms" if shown == "questions" else "questions"
+    return heights[shown] > heights[other]
+
+
+def _classes(box: Any) -> list[str]:
+    element = box.element
+    if element is None or not box.element_tag or box.element_tag.endswith("::marker"):
+        return []
+    return str(element.get("class") or "").split()
 
 
 def summary_size(size: float) -> Stylesheet:

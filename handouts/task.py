@@ -29,7 +29,7 @@ class Rendered:
     job: Job
     error: str | None = None
     pages: int | None = None
-    fit: str = ""  # the fitting step it took: "", "tight spacing", "7.75 pt"
+    fit: str = ""  # the fitting step: "", "tight spacing, QR code moved", "7.75 pt"
     sha256: str = ""
     bytes: int = 0
     warnings: list[str] = field(default_factory=list)

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -125,6 +126,34 @@ def test_no_online_address_no_qr_code(built: BuildResult) -> None:
     assert "Scan to read" not in text
     assert [e for e in _struct_elements(reader) if e["/S"] == "/Figure"] != []  # the logo
     assert len([e for e in _struct_elements(reader) if e["/S"] == "/Figure"]) == 1
+
+
+def test_the_qr_code_goes_under_the_column_the_layout_shows_is_shorter(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The template's guess is checked in the layout: a wrong guess (forced here) puts
+    the code under the long questions column, and the build moves it under the short
+    Words-to-know column, which leaves no hole beside it."""
+    monkeypatch.setattr("handouts.context.qr_column", lambda condition: "questions")
+    project = load_project(project_copy / "handouts.toml")
+    options = BuildOptions(
+        brands=(BRAND,), conditions=("kawasaki-disease",), languages=("en",), workers=0
+    )
+    (outcome,) = [o for o in build(project, options).built if o.job.kind == "handout"]
+    assert outcome.fit.endswith("QR code moved"), outcome.fit
+
+    document = pdfium.PdfDocument(outcome.path)
+    page = document[len(document) - 1]
+    text = page.get_textpage()
+    width = page.get_width()
+
+    def left_of(needle: str) -> float:
+        index = text.get_text_range().index(needle)
+        return float(text.get_charbox(index)[0])
+
+    assert left_of("Words to know") > width / 2  # the right-hand column...
+    assert left_of("Scan to read") > width / 2  # ...holds the code now
+    assert left_of("Questions to ask") < width / 2
 
 
 # ---- editions ----

@@ -22,6 +22,7 @@ from handouts.build import layouts
 from handouts.content import Condition, Review
 from handouts.errors import Location, Problem
 from handouts.errors import strict as strict_problems
+from handouts.fit import TIGHT
 from handouts.i18n import translations
 from handouts.plan import Job, select
 from handouts.project import Project
@@ -65,8 +66,8 @@ class HandoutAudit:
         found = {}
         for edition, by_brand in self.layouts.items():
             count = max(pages for pages, _ in by_brand.values())
-            tight = any(step for _, step in by_brand.values())
-            found[edition] = (count, "tight spacing" if tight else "")
+            tight = any(TIGHT in step for _, step in by_brand.values())
+            found[edition] = (count, TIGHT if tight else "")
         return found
 
     @property
