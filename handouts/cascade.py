@@ -12,7 +12,7 @@ from pathlib import Path
 
 from handouts.brand import Brand
 from handouts.defaults import default_styles
-from handouts.i18n import ENGLISH, N_, Translate
+from handouts.i18n import ENGLISH, N_, Translate, text_direction
 from handouts.plan import Job, Settings
 
 
@@ -65,12 +65,22 @@ _PAGE_NUMBER_RULES = {
     ("handout", "large-print"): "@page {{ @top-right {{ content: {}; }} }}",
     ("summary", "standard"): "@page {{ @bottom-right {{ content: {}; }} }}",
 }
+# Right to left the number is in the other corner: the stylesheets name those pages
+# "rtl" and cross the margin boxes over in @page rtl rules (base.css). The handout's
+# number is in its footer, which mirrors like the rest of the page.
+_RTL_PAGE_NUMBER_RULES = {
+    **_PAGE_NUMBER_RULES,
+    ("handout", "large-print"): "@page rtl {{ @top-left {{ content: {}; }} }}",
+    ("summary", "standard"): "@page rtl {{ @bottom-left {{ content: {}; }} }}",
+}
 PAGE_OF = N_("Page %(page)s of %(pages)s")
 
 
 def page_labels(job: Job, _: Translate) -> Stylesheet | None:
     """The "Page N of M" rule in the document's language; None when it is English."""
-    rule = _PAGE_NUMBER_RULES.get((job.kind, job.edition))
+    # The page's direction is its text's (context.py sets dir from the same language).
+    rtl = text_direction(job.content_lang) == "rtl"
+    rule = (_RTL_PAGE_NUMBER_RULES if rtl else _PAGE_NUMBER_RULES).get((job.kind, job.edition))
     text = _(PAGE_OF, page="\0page\0", pages="\0pages\0")
     if rule is None or text == PAGE_OF % {"page": "\0page\0", "pages": "\0pages\0"}:
         return None
@@ -83,5 +93,6 @@ def page_labels(job: Job, _: Translate) -> Stylesheet | None:
             parts.append(f'"{escaped}"')
     content = " ".join(parts)
     return Stylesheet(
-        text=rule.format(content), name=f"page-labels-{job.lang}-{job.kind}-{job.edition}"
+        text=rule.format(content),
+        name=f"page-labels-{job.content_lang}-{job.kind}-{job.edition}",
     )
