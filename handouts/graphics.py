@@ -31,6 +31,9 @@ QR_LEVEL = "M"
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
 _PLACEHOLDERS = re.compile(r"\s*<title>\.\.\.</title>\s*<desc>\.\.\.</desc>")
 _STYLE = re.compile(r'style="([^"]*)"')
+# ReportLab names a clip path and a group it never refers to. The page holds the code
+# twice (under either column, fit.py shows one), and an id must be unique in a document.
+_UNUSED_IDS = re.compile(r'\s*<clipPath id="clip">.*?</clipPath>|\s+id="group"', re.S)
 
 
 def _attributes(match: re.Match[str]) -> str:
@@ -63,5 +66,6 @@ def qr_code(url: str, alt: str) -> QrCode:
     svg = _PROLOGUE.sub("", svg, count=1)  # XML declaration and DOCTYPE: not in HTML
     svg = _PLACEHOLDERS.sub(f"<title>{escape(alt)}</title>", svg, count=1)
     svg = _STYLE.sub(_attributes, svg)
+    svg = _UNUSED_IDS.sub("", svg)
     svg = svg.replace("<svg ", '<svg class="qr-code" role="img" ', 1)
     return QrCode(url=url, label=web_label(url), svg=Markup(svg))
