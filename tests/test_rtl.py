@@ -27,6 +27,11 @@ from tests.helpers import run
 from tests.test_languages import ARABIC, BRAND, _script_copy
 
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+ARABIC_DEPARTMENTS = {
+    "northfield-neurology": "عيادة الأعصاب، برنامج الأمراض العصبية العضلية",
+    "maple-childrens": "روماتيزم الأطفال",
+    "lakeside-infusion": None,
+}
 FONT = '"Noto Sans Arabic"'
 
 
@@ -106,6 +111,12 @@ def arabic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "handouts.toml").write_text(config, "utf-8")
     fields: dict[str, str | list[str]] = {**ARABIC}
     _script_copy(project, "ar", fields)
+    # The clinics' words in Arabic too, as a brand printing Arabic pages would have them.
+    for brand, department in ARABIC_DEPARTMENTS.items():
+        path = project / "styles/brands" / brand / "brand.toml"
+        table = '\n[clinic.ar]\nlogo_alt = "شعار العيادة"\n'
+        table += f'department = "{department}"\n' if department else ""
+        path.write_text(path.read_text("utf-8") + table, "utf-8")
     sheet = project / "arabic.css"
     sheet.write_text(f":root {{ --font-body: {FONT}; --font-heading: {FONT}; }}\n", "utf-8")
     out = project / "out"
@@ -121,9 +132,11 @@ def test_an_arabic_handout_is_mirrored(arabic: Path) -> None:
     page = _page(arabic / "handout-cidp.pdf", 0)
     middle, margin = page.width / 2, 0.5 * 72
 
-    # The Arabic title and purpose (the only Arabic above the footer) fill the right
-    # column from the page's right margin; the key points box is in the left one.
-    arabic_text = page.chars_where(ARABIC_LETTER, bottom=1.5 * 72)
+    # The Arabic title and purpose (the only Arabic between the header and the footer)
+    # fill the right column from the page's right margin; the key points box is in the
+    # left one.
+    below_header = page.find("PATIENT INFORMATION").bottom
+    arabic_text = page.chars_where(ARABIC_LETTER, bottom=1.5 * 72, top=below_header)
     assert arabic_text, "no Arabic text on the page"
     assert min(box.left for box in arabic_text) > middle
     assert max(box.right for box in arabic_text) > page.width - margin - 12  # glyph ink
