@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from babel.lists import format_list
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -87,6 +88,9 @@ LangCode = Annotated[str, AfterValidator(_language_code)]
 # Fields a reader of another language cannot read if left in the brand's language. A
 # clinic's name and street address are proper names, usually printed as they are.
 READ_FIELDS = ("department", "logo_alt")
+# The default emergency line is in the catalogs, so it prints in the page's language;
+# a brand's own wording is not.
+EMERGENCY = N_("Call 911")
 
 
 class Clinic(BaseModel):
@@ -98,7 +102,7 @@ class Clinic(BaseModel):
     after_hours_phone: Text | None = None
     # The default is in the catalogs (N_), so it prints in the page's language; a
     # brand's own wording prints as written.
-    emergency: Text = Field(N_("Call 911"), description="What to do in an emergency.")
+    emergency: Text = Field(EMERGENCY, description="What to do in an emergency.")
     address: Text | None = None
     website: Text | None = Field(None, description="Printed as given, without https://.")
     online_handouts: Text | None = Field(
@@ -136,7 +140,10 @@ class Clinic(BaseModel):
         if lang == source_lang:
             return []
         text = self.languages.get(lang) or ClinicText()
-        return [f for f in READ_FIELDS if getattr(self, f) and getattr(text, f) is None]
+        fields = [f for f in READ_FIELDS if getattr(self, f) and getattr(text, f) is None]
+        if self.emergency != EMERGENCY and text.emergency is None:
+            fields.append("emergency")
+        return fields
 
     @field_validator("phone", "after_hours_phone")
     @classmethod
@@ -292,7 +299,8 @@ def load_brand(
             problems.append(
                 Problem(
                     source.locate(("clinic", lang)),
-                    f"{' and '.join(fields)} {'prints' if len(fields) == 1 else 'print'} in "
+                    f"{format_list(fields, locale='en')} "
+                    f"{'prints' if len(fields) == 1 else 'print'} in "
                     f"{language_name(SOURCE_LANGUAGE, 'en')} on "
                     f"{language_name(lang, 'en')} pages; add [clinic.{lang}] with "
                     f"{'its' if len(fields) == 1 else 'their'} translation",

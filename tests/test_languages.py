@@ -131,12 +131,17 @@ def test_a_brand_without_its_words_in_a_built_language_is_warned_and_bad_tables_
     edit(config, 'languages = ["en"]', 'languages = ["en", "es"]')
     brand = project_copy / f"styles/brands/{BRAND}/brand.toml"
     text = brand.read_text("utf-8")
-    brand.write_text(text[: text.index("[clinic.es]")], "utf-8")
+    text = text[: text.index("[clinic.es]")]
+    brand.write_text(text, "utf-8")
     code, output = run(project_copy, "validate")
     assert code == 0, output
     assert f"{BRAND}/brand.toml:" in output
     assert "department and logo_alt print in English on Spanish pages" in output
     assert "add [clinic.es]" in output
+    # The default "Call 911" is in the catalogs; a brand's own wording is not.
+    brand.write_text(text.replace('"Call 911"', '"Call 911 or go to the nearest ER"'), "utf-8")
+    code, output = run(project_copy, "validate")
+    assert "department, logo_alt, and emergency print in English on Spanish pages" in output
 
     brand.write_text(brand.read_text("utf-8") + '[clinic.spanish]\ndepartment = "x"\n', "utf-8")
     code, output = run(project_copy, "validate")
