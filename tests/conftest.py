@@ -41,16 +41,23 @@ def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> BuildRe
     return result
 
 
+def copy_project(folder: Path, **settings: str) -> Path:
+    """A writable copy of the bundled project in ``folder``, with the top-level
+    settings given (TOML values, e.g. ``languages='["en"]'``) in place of the bundled."""
+    for name in ("conditions", "styles"):
+        shutil.copytree(REPO / name, folder / name)
+    (folder / "templates").mkdir()
+    config = (REPO / "handouts.toml").read_text("utf-8")
+    for key, value in settings.items():
+        config, found = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", config)
+        assert found == 1, f"test setup: no '{key} =' line in handouts.toml"
+    (folder / "handouts.toml").write_text(config, "utf-8")
+    return folder
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled project, for tests that break its files."""
-    for name in ("conditions", "styles"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    (tmp_path / "templates").mkdir()
     # The standard edition in English only: these tests break inputs, not the
     # large-print layout or a translation (test_languages.py asks for Spanish by name).
-    config = (REPO / "handouts.toml").read_text("utf-8")
-    config = re.sub(r"(?m)^editions = .*$", 'editions = ["standard"]', config)
-    config = re.sub(r"(?m)^languages = .*$", 'languages = ["en"]', config)
-    (tmp_path / "handouts.toml").write_text(config, "utf-8")
-    return tmp_path
+    return copy_project(tmp_path, editions='["standard"]', languages='["en"]')

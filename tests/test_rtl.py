@@ -10,7 +10,6 @@ the bottom left) and what text extraction gets back (pypdf).
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from pypdf import PdfReader
 from handouts.cascade import page_labels
 from handouts.config import Edition
 from handouts.plan import Job, Kind
-from tests.conftest import REPO
+from tests.conftest import copy_project
 from tests.helpers import run
 from tests.test_languages import ARABIC, BRAND, _script_copy
 
@@ -100,15 +99,12 @@ def _page(pdf: Path, index: int) -> Page:
 def arabic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder of the Arabic PDFs: handout-cidp.pdf, large-print/handout-cidp.pdf and
     clinician-summary.pdf (about 4 s to build)."""
-    project = tmp_path_factory.mktemp("arabic")
-    for name in ("conditions", "styles"):
-        shutil.copytree(REPO / name, project / name)
-    (project / "templates").mkdir()
-    config = (REPO / "handouts.toml").read_text("utf-8")
-    config = re.sub(r"(?m)^languages = .*$", 'languages = ["ar"]', config)
-    config = re.sub(r"(?m)^editions = .*$", 'editions = ["standard", "large-print"]', config)
-    config = re.sub(r"(?m)^binder = .*$", "binder = false", config)
-    (project / "handouts.toml").write_text(config, "utf-8")
+    project = copy_project(
+        tmp_path_factory.mktemp("arabic"),
+        languages='["ar"]',
+        editions='["standard", "large-print"]',
+        binder="false",
+    )
     fields: dict[str, str | list[str]] = {**ARABIC}
     _script_copy(project, "ar", fields)
     # The clinics' words in Arabic too, as a brand printing Arabic pages would have them.
