@@ -6,7 +6,7 @@ each with its file and line, so one run shows an educator everything to fix.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,8 +89,7 @@ class Project:
 
     def ordered_conditions(self, lang: str) -> list[Condition]:
         """The conditions of a language in reading order: ``order``, then name."""
-        found = [self.conditions[(lang, cid)] for cid in self.condition_ids(lang)]
-        return sorted(found, key=lambda c: (c.order, c.name))
+        return _reading_order(self.conditions[(lang, cid)] for cid in self.condition_ids(lang))
 
     def missing(self, lang: str, source: str) -> list[str]:
         """Conditions ``source`` has text for and ``lang`` has not: not yet translated."""
@@ -109,9 +108,8 @@ class Project:
         borrowed ones, in the fallback language. A summary or binder that left the
         borrowed ones out would tell a clinic those conditions have no handout."""
         fallback = self.config.settings.fallback_language
-        found = [self.conditions[(lang, cid)] for cid in self.condition_ids(lang)]
-        found += [self.conditions[(fallback, cid)] for cid in self.borrowed(lang) if fallback]
-        return sorted(found, key=lambda c: (c.order, c.name))
+        borrowed = [self.conditions[(fallback, cid)] for cid in self.borrowed(lang) if fallback]
+        return _reading_order([*self.ordered_conditions(lang), *borrowed])
 
     def languages(self) -> list[str]:
         return sorted({lang for lang, _ in self.conditions})
@@ -135,6 +133,11 @@ class Project:
         """Where ``keys`` are in a content file that was read; the file itself if not."""
         source = self.documents.get(path)
         return source.locate(keys) if source else Location(path)
+
+
+def _reading_order(conditions: Iterable[Condition]) -> list[Condition]:
+    """``order``, then name: the order of the summary's rows and the binder's parts."""
+    return sorted(conditions, key=lambda c: (c.order, c.name))
 
 
 def load_project(
