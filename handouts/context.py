@@ -215,14 +215,15 @@ def summary_context(
         for key, _label in SUMMARY_COLUMNS:
             cell = getattr(condition.clinician, key)
             cells.append({"key": key, "text": cell.text, "cite": cite_label(cell.sources, numbers)})
+        # A borrowed row (fallback_language) is marked, and read in its language.
+        borrowed = condition.lang != lang
         rows.append(
             {
                 "name": condition.name,
                 "short_name": condition.short_name,
                 "cells": cells,
-                # A borrowed row (fallback_language) is marked, and read in its language.
-                "lang": None if condition.lang == lang else condition.lang,
-                "language": None if condition.lang == lang else language_name(condition.lang, lang),
+                "lang": condition.lang if borrowed else None,
+                "language": language_name(condition.lang, lang) if borrowed else None,
             }
         )
     safety = [
