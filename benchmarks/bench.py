@@ -478,6 +478,26 @@ class Bench:
         ms = per_doc_ms(seconds, documents)
         console.print(f"      {seconds:.2f} s, {documents} docs, {ms:.0f} ms/doc{extra}")
 
+    def record(
+        self,
+        step: str,
+        seconds: float,
+        documents: int,
+        runs: Sequence[Ran],
+        note: str = "",
+        **more: object,
+    ) -> None:
+        """Print and keep one timed way of rendering the documents, with how busy the
+        rest of the machine was while it ran."""
+        self.done(seconds, documents, note)
+        self.interference(step, runs)
+        self.figures[step] = {
+            "seconds": seconds,
+            "documents": documents,
+            "per_document_ms": per_doc_ms(seconds, documents),
+            **more,
+        }
+
     def interference(self, step: str, runs: Sequence[Ran]) -> float:
         """Cores kept busy by other processes during a step, on average; flagged when
         high enough to inflate its timing."""
@@ -553,14 +573,9 @@ class Bench:
             )
             naive_runs.append(ran)
         naive = time.perf_counter() - started
-        self.done(naive, documents)
-        self.interference("naive", naive_runs)
-        self.figures["naive"] = {
-            "seconds": naive,
-            "documents": documents,
-            "per_document_ms": per_doc_ms(naive, documents),
-            **spread([ran.seconds for ran in naive_runs]),
-        }
+        self.record(
+            "naive", naive, documents, naive_runs, **spread([ran.seconds for ran in naive_runs])
+        )
 
         # 2. Raw: plain WeasyPrint in one warm process, timed inside it.
         self.say("raw: plain WeasyPrint in one warm process")
@@ -570,16 +585,16 @@ class Bench:
         ran = run([sys.executable, RAW_SCRIPT, listing, raw_dir])
         raw_out = json.loads(ran.stdout)
         raw = float(raw_out["seconds"])
-        self.done(raw, documents, f" (warm-up {raw_out['warm_up_seconds']:.2f} s)")
-        self.interference("raw", [ran])
-        self.figures["raw"] = {
-            "seconds": raw,
-            "documents": documents,
-            "per_document_ms": per_doc_ms(raw, documents),
-            "warm_up_seconds": raw_out["warm_up_seconds"],
-            "process_seconds": ran.seconds,
+        self.record(
+            "raw",
+            raw,
+            documents,
+            [ran],
+            f" (warm-up {raw_out['warm_up_seconds']:.2f} s)",
+            warm_up_seconds=raw_out["warm_up_seconds"],
+            process_seconds=ran.seconds,
             **spread(list(raw_out["per_document_seconds"].values())),
-        }
+        )
 
         # 3. Ours, one worker process.
         self.say("ours: handouts build --jobs 1")
@@ -587,14 +602,8 @@ class Bench:
             self.handouts(config, "build", "--jobs", "1", "--out", self.work / "ours-1", *scope)
         )
         expect(ran, "build --jobs 1", documents, 0)
-        self.interference("ours_1_worker", [ran])
         one = ran.seconds
-        self.done(one, documents)
-        self.figures["ours_1_worker"] = {
-            "seconds": one,
-            "documents": documents,
-            "per_document_ms": per_doc_ms(one, documents),
-        }
+        self.record("ours_1_worker", one, documents, [ran])
 
         # 4. Ours, every core.
         self.say(f"ours: handouts build --jobs {self.cores}")
@@ -602,15 +611,8 @@ class Bench:
         full_command = self.handouts(config, "build", *all_cores, "--out", ours_dir, *scope)
         ran = run(full_command)
         expect(ran, f"build --jobs {self.cores}", documents, 0)
-        self.interference("ours_all_cores", [ran])
         full = ran.seconds
-        self.done(full, documents)
-        self.figures["ours_all_cores"] = {
-            "seconds": full,
-            "documents": documents,
-            "per_document_ms": per_doc_ms(full, documents),
-            "jobs": self.cores,
-        }
+        self.record("ours_all_cores", full, documents, [ran], jobs=self.cores)
         pages = page_check(ours_dir, {"naive": naive_dir, "raw": raw_dir}, html)
         self.figures["page_check"] = pages
         self.problems += pages["mismatches"]
