@@ -209,6 +209,11 @@ class Brand(BaseModel):
     logo_path: Path
     stylesheet: Path | None
 
+    def stylesheets(self, extra: Sequence[Path] = ()) -> list[Path]:
+        """The stylesheets that restyle the defaults for this brand: its own, then
+        the project's (``extra``)."""
+        return [*([self.stylesheet] if self.stylesheet else []), *extra]
+
     @property
     def files(self) -> list[Path]:
         """Every file of the brand that changes its output."""

@@ -18,6 +18,7 @@ from handouts.sources import InputError, load_toml, validate
 CONFIG_NAME = "handouts.toml"
 Paper = Literal["letter", "a4"]
 Edition = Literal["standard", "large-print"]
+SummaryOverflow = Literal["fail", "continue", "legal", "tabloid", "a3"]
 # Every variant keeps the tag tree: PDF/UA-1 is the default; the PDF/A ones are for
 # archives and PDF/X-3 for print shops (X-1a needs CMYK, and X-4 writes a random
 # document id, which would break byte-identical rebuilds).
@@ -84,6 +85,11 @@ class Settings(BaseModel):
     )
     worker_memory_mb: int = Field(
         2048, ge=256, description="Address space a worker process may use, in MB."
+    )
+    summary_overflow: SummaryOverflow = Field(
+        "fail",
+        description="When the clinician summary does not fit one page even at 7.5 pt: fail, "
+        "continue on a second page, or print on a larger sheet (legal, tabloid, a3).",
     )
 
     @field_validator("pdf_variant")

@@ -19,6 +19,8 @@ from handouts.content import Condition, Review, TreatmentFile
 from handouts.graphics import qr_code
 from handouts.i18n import ENGLISH, N_, Translate, language_name, long_date, text_direction
 from handouts.project import Project
+from handouts.summary_layout import BOLD, Cell, Measure, measure_for, percentages, plan_table
+from handouts.tokens import body_family
 
 AssetUrl = Callable[[Path], str]
 
@@ -226,6 +228,7 @@ def summary_context(
                 "language": language_name(condition.lang, lang) if borrowed else None,
             }
         )
+    columns = [_(label) for _key, label in SUMMARY_COLUMNS]
     safety = [
         {"text": item.text, "cite": cite_label(item.sources, numbers)}
         for item in treatment.clinician.class_safety
@@ -257,7 +260,13 @@ def summary_context(
         ),
         "title": treatment.clinician.summary_title,
         "note": treatment.clinician.note,
-        "columns": [_(label) for _key, label in SUMMARY_COLUMNS],
+        "columns": columns,
+        "widths": column_widths(
+            _("Condition"),
+            columns,
+            rows,
+            measure_for(body_family(brand.stylesheets(project.stylesheets))),
+        ),
         "rows": rows,
         "safety": safety,
         "footnotes": footnotes,
@@ -265,6 +274,37 @@ def summary_context(
         "logo_url": asset_url(brand.logo_path),
         "status": status_line(reviews, lang, _),
     }
+
+
+# The sheet the summary's column widths are planned for: Letter landscape less its
+# side margins (summary.css), at 8 pt. A4 is wider and takes the same shares.
+SUMMARY_TABLE_PT = 11 * 72 - 2 * 0.35 * 72
+SUMMARY_PLAN_SIZE = 8.0
+
+
+def summary_cells(
+    condition_label: str, columns: list[str], rows: list[dict[str, Any]]
+) -> list[list[Cell]]:
+    """The summary table's text as the width planner sees it: the header row, then a
+    row per condition with its name (bold), the abbreviation and any notice under it."""
+    header = [Cell(label, BOLD * 8.2 / SUMMARY_PLAN_SIZE) for label in [condition_label, *columns]]
+    table = [header]
+    for row in rows:
+        name = row["name"]
+        if row["short_name"] != row["name"] and len(row["short_name"]) <= 6:
+            name += f" ({row['short_name']})"
+        cells = [Cell(name, BOLD)]
+        cells += [Cell(cell["text"].replace("**", ""), cite=cell["cite"]) for cell in row["cells"]]
+        table.append(cells)
+    return table
+
+
+def column_widths(
+    condition_label: str, columns: list[str], rows: list[dict[str, Any]], measure: Measure
+) -> list[float]:
+    """Percent of the table's width for each column (the condition's first)."""
+    cells = summary_cells(condition_label, columns, rows)
+    return percentages(plan_table(cells, SUMMARY_TABLE_PT, SUMMARY_PLAN_SIZE, measure))
 
 
 @dataclass(frozen=True)

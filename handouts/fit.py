@@ -130,6 +130,19 @@ def summary_size(size: float) -> Stylesheet:
     return Stylesheet(text=f"body.summary {{ font-size: {size}pt; }}", name=f"summary-{size}")
 
 
+def summary_sheet(sheet: str) -> Stylesheet:
+    """The larger sheet a summary that outgrew its paper is printed on, landscape."""
+    return Stylesheet(text=f"@page {{ size: {SHEETS[sheet]} landscape; }}", name=f"sheet-{sheet}")
+
+
+# summary_overflow values that print on a larger sheet, as CSS names the size.
+SHEETS = {"legal": "legal", "tabloid": "ledger", "a3": "A3"}
+OVERFLOW_HELP = (
+    'set summary_overflow in handouts.toml to "continue" (a second page, the table\'s '
+    'header repeated) or to "legal", "tabloid" or "a3" (one larger sheet)'
+)
+
+
 def fit_summary(
     renderer: Renderer,
     html: str,
@@ -138,48 +151,114 @@ def fit_summary(
     warnings: list[str],
     variant: str,
     hint: str | None = None,
+    overflow: str = "fail",
 ) -> Fitted:
-    """The largest size at which the summary fits one page.
+    """The largest type at which the summary fits one page, from 8.5 pt down to the
+    7.5 pt floor. Past the floor, ``overflow`` (the ``summary_overflow`` setting)
+    decides: "fail"; "continue" on as few pages as fit at the floor, at the largest
+    size that keeps to them; or one larger sheet ("legal", "tabloid", "a3").
 
-    A binary search over the sizes (fewer pages at smaller sizes): two or three
-    layouts instead of up to five, each costing about half a second. ``hint`` is the
-    size the same inputs gave last time, tried first.
+    Each try is a binary search over the sizes (fewer pages at smaller sizes): two or
+    three layouts instead of up to five, each about half a second. ``hint`` is the
+    step the same inputs took last time, tried first: fitting is deterministic.
     """
-    laid_out: dict[int, Document] = {}
-
-    def fits(index: int) -> bool:
-        if index not in laid_out:
-            step = summary_size(SUMMARY_SIZES[index])
-            laid_out[index] = renderer.layout(html, base, [*sheets, step], warnings, variant)
-        return len(laid_out[index].pages) == 1
-
-    labels = [f"{size:g} pt" for size in SUMMARY_SIZES]
-    best: int | None = None
-    # The hint comes from the same inputs (fitting is deterministic): if it fits, the
-    # search would end there too.
-    if hint in labels and fits(labels.index(hint)):
-        best = labels.index(hint)
-    if best is None:
-        low, high = 0, len(SUMMARY_SIZES) - 1
-        while low <= high:
-            middle = (low + high) // 2
-            if fits(middle):
-                best, high = middle, middle - 1
-            else:
-                low = middle + 1
-    if best is not None:
-        size = SUMMARY_SIZES[best]
-        return Fitted(laid_out[best], True, labels[best], extra=[summary_size(size)])
-    document = laid_out[len(SUMMARY_SIZES) - 1]  # the search ends on the smallest size
-    rows = sorted(row_heights(document).items(), key=lambda item: -item[1])
-    longest = ", ".join(f"{name} ({height / POINTS_PER_INCH:.1f} in)" for name, height in rows[:3])
+    search = _SizeSearch(renderer, html, base, sheets, warnings, variant)
+    larger = None
+    if overflow in SHEETS:
+        larger_sheets = [*sheets, summary_sheet(overflow)]
+        larger = _SizeSearch(renderer, html, base, larger_sheets, warnings, variant, overflow)
+    for tried in filter(None, [search, larger]):
+        if hint and (found := tried.hinted(hint)):
+            return found
+    found = search.largest(1)
+    if found is not None:
+        return found
+    document = search.smallest
+    if larger is not None:
+        found = larger.largest(1)
+        if found is not None:
+            return found
+        document = larger.smallest
+    elif overflow == "continue":
+        found = search.largest(len(document.pages))
+        assert found is not None  # the floor itself fits that many
+        return found
+    rows = list(row_heights(document))
+    longest = sorted(row_heights(document).items(), key=lambda item: -item[1])[:3]
+    where = f" on {overflow} paper" if overflow in SHEETS else ""
+    remedy = OVERFLOW_HELP if overflow == "fail" else 'set summary_overflow = "continue"'
     return Fitted(
         document,
         False,
-        labels[-1],
-        f"{len(document.pages)} pages even at {SUMMARY_SIZES[-1]:g} pt, the smallest type "
-        f"allowed; the longest rows are {longest}: shorten them",
+        search.labels[-1],
+        f"{len(document.pages)} pages{where} even at {SUMMARY_SIZES[-1]:g} pt, the smallest "
+        f"type allowed; the last row, {rows[-1]}, does not fit on one page: {remedy}, or "
+        "shorten the longest rows: "
+        + ", ".join(f"{name} ({height / POINTS_PER_INCH:.1f} in)" for name, height in longest),
     )
+
+
+class _SizeSearch:
+    """Lays the summary out at the sizes it is asked for, once each."""
+
+    def __init__(
+        self,
+        renderer: Renderer,
+        html: str,
+        base: Any,
+        sheets: Sequence[Stylesheet],
+        warnings: list[str],
+        variant: str,
+        sheet: str = "",
+    ) -> None:
+        self.layout = lambda extra: renderer.layout(
+            html, base, [*sheets, *extra], warnings, variant
+        )
+        self.sheet = sheet
+        self.prefix = [summary_sheet(sheet)] if sheet else []
+        self.labels = [", ".join(filter(None, [sheet, f"{size:g} pt"])) for size in SUMMARY_SIZES]
+        self.laid_out: dict[int, Document] = {}
+
+    def pages(self, index: int) -> int:
+        if index not in self.laid_out:
+            sheets = [*self.sheets, summary_size(SUMMARY_SIZES[index])]
+            self.laid_out[index] = self.renderer.layout(
+                self.html, self.base, sheets, self.warnings, self.variant
+            )
+        return len(self.laid_out[index].pages)
+
+    @property
+    def smallest(self) -> Document:
+        self.pages(len(SUMMARY_SIZES) - 1)
+        return self.laid_out[len(SUMMARY_SIZES) - 1]
+
+    def fitted(self, index: int) -> Fitted:
+        pages = self.pages(index)
+        label = self.labels[index] if pages == 1 else f"{pages} pages, {self.labels[index]}"
+        extra = [*self.prefix, summary_size(SUMMARY_SIZES[index])]
+        return Fitted(self.laid_out[index], True, label, extra=extra)
+
+    def largest(self, pages: int) -> Fitted | None:
+        """The largest size at which the summary takes at most ``pages`` pages."""
+        best = None
+        low, high = 0, len(SUMMARY_SIZES) - 1
+        while low <= high:
+            middle = (low + high) // 2
+            if self.pages(middle) <= pages:
+                best, high = middle, middle - 1
+            else:
+                low = middle + 1
+        return None if best is None else self.fitted(best)
+
+    def hinted(self, hint: str) -> Fitted | None:
+        """The step a hint names, when it still gives the pages it gave: a hint of
+        "2 pages, 8.5 pt" on a table that now fits one page is not taken."""
+        pages, _, label = hint.rpartition(" pages, ")
+        if label not in self.labels:
+            return None
+        index = self.labels.index(label)
+        want = int(pages) if pages.isdigit() else 1
+        return self.fitted(index) if self.pages(index) == want else None
 
 
 def row_heights(document: Document) -> dict[str, float]:

@@ -104,6 +104,13 @@ def inputs_of(
     for sheet in sheets:
         if sheet.text is not None:
             inputs[f"<{sheet.name}>"] = sha256_bytes(sheet.text.encode())
+    # The settings that decide how a document is fitted to its pages: a changed limit
+    # or overflow choice may change the pages without changing a file.
+    settings = project.config.settings
+    fitting = (
+        f"{settings.max_handout_pages} {settings.max_large_print_pages} {settings.summary_overflow}"
+    )
+    inputs["<fitting>"] = sha256_bytes(fitting.encode())
     inputs["<handouts>"] = code_fingerprint()
     return inputs
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import tinycss2
 from coloraide import Color
 
+from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
 from handouts.fonts import font_families
 
@@ -237,3 +238,9 @@ def _fonts(tokens: dict[str, Token], theirs: set[str], declared: set[str]) -> li
                 )
             )
     return problems
+
+
+def body_family(stylesheets: Sequence[Path]) -> str:
+    """The family body text is set in once ``stylesheets`` apply over the defaults."""
+    tokens, _, _ = merge_tokens(default_styles() / "base.css", stylesheets)
+    return first_family(resolve("--font-body", tokens) or "")

@@ -203,9 +203,10 @@ class Worker:
         hint: str | None = None,
     ) -> Fitted:
         root, variant = self.project.root, self.settings.pdf_variant
-        if job.kind == "summary":
-            return fit_summary(self.renderer, html, root, sheets, warnings, variant, hint)
         config = self.project.config.settings
+        if job.kind == "summary":
+            overflow = config.summary_overflow
+            return fit_summary(self.renderer, html, root, sheets, warnings, variant, hint, overflow)
         limit = (
             config.max_large_print_pages
             if job.edition == "large-print"

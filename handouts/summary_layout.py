@@ -1,0 +1,169 @@
+"""The clinician summary's table, planned from its text before any layout.
+
+A table laid out automatically gives each column a share of the width from its
+longest cell; a row is then as tall as its most wrapped cell, and a column with one
+long cell and six short ones takes room the others needed. Here the text of every
+cell is wrapped the way a line breaker would (word by word, greedily) at candidate
+widths, and the shares that make the fewest lines in all rows together are chosen:
+a few hundred wraps of a few dozen words, microseconds each, no layout.
+
+The same wrapping predicts how full the page will be, for ``validate`` (which lays
+nothing out) to warn before a build finds that the summary does not fit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from fontTools.ttLib import TTFont
+
+from handouts.fonts import font_files
+
+# Average advance of a character, in ems, for a face whose metrics are not at hand (a
+# brand's own @font-face): Atkinson Hyperlegible's, the widest bundled text face, on
+# the summary's own text. Erring wide costs a warning too early, not a failed build.
+CHAR_EM = 0.53
+BOLD = 1.07  # bold row headers are wider than the text face's regular
+CITE = 0.8  # citation superscripts: 6.2 pt beside 7.5 to 8.5 pt text
+PADDING_PT = 8.0  # a cell's inline padding, both sides (summary.css)
+# Lines come out a little fuller than the advances add up to (kerning aside, the
+# superscripts and bold runs): wrap in slightly less than the width there is.
+SLACK = 0.97
+STEPS = (0.04, 0.02, 0.01, 0.005)  # shares moved between columns while searching
+_WORD = re.compile(r"\S+")
+
+Measure = Callable[[str], float]  # the advance of a text, in ems
+
+
+def measure_for(family: str) -> Measure:
+    """The advance of a text in the installed face of ``family`` (its regular
+    weight), from the font's own metrics; an estimate for a family not installed."""
+    advances = _advances(family)
+    if advances is None:
+        return lambda text: len(text) * CHAR_EM
+    known, default = advances
+    return lambda text: sum(known.get(ord(char), default) for char in text)
+
+
+@cache
+def _advances(family: str) -> tuple[dict[int, float], float] | None:
+    faces = [
+        (weight not in ("", "400"), path)
+        for name, weight, style, path in font_files()
+        if name == family and style == "normal"
+    ]
+    if not faces:
+        return None
+    with TTFont(min(faces)[1], lazy=True) as font:  # the regular face, else variable
+        units = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        known = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+    return known, CHAR_EM
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    scale: float = 1.0  # width of its characters against body text
+    cite: str = ""  # the citation label set after the text
+
+    def words(self, measure: Measure) -> list[float]:
+        """Width of each word, in ems of body text."""
+        words = [measure(word) * self.scale for word in _WORD.findall(self.text)]
+        if self.cite and words:
+            words[-1] += measure(self.cite) * CITE  # the superscript sticks to its word
+        return words or [0.0]
+
+
+def wrapped_lines(words: Sequence[float], width: float, space: float) -> int:
+    """Lines a greedy line breaker makes of words this wide in ``width`` (a word
+    wider than the line takes a line of its own)."""
+    lines, used = 1, 0.0
+    for word in words:
+        if used and used + space + word > width:
+            lines, used = lines + 1, word
+        else:
+            used += word + (space if used else 0)
+    return lines
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    shares: tuple[float, ...]  # of the table's width, per column, summing to 1
+    lines: tuple[int, ...]  # per row, the header row first
+
+    @property
+    def total(self) -> int:
+        return sum(self.lines)
+
+
+def plan_table(
+    rows: Sequence[Sequence[Cell]], width_pt: float, size_pt: float, measure: Measure
+) -> TablePlan:
+    """Column shares for the rows (the header row first) of a table ``width_pt`` wide,
+    its text set at ``size_pt`` in the face ``measure`` measures."""
+    columns = len(rows[0])
+    words = [[cell.words(measure) for cell in row] for row in rows]
+    wrap = _Wrap(width_pt / size_pt * SLACK, PADDING_PT / size_pt, measure(" "))
+    # No column narrower than its longest word: the line breaker never splits a word.
+    floor = [
+        (max(max(cell) for cell in (row[c] for row in words)) + wrap.pad) / wrap.width
+        for c in range(columns)
+    ]
+    if sum(floor) >= 1:
+        shares = [f / sum(floor) for f in floor]
+        return TablePlan(tuple(shares), wrap.rows(words, shares))
+    # Start from each column's share of all the text, then move width between columns
+    # while that saves a line (or, for as many lines, wraps fewer cells).
+    text = [sum(sum(row[c]) for row in words) for c in range(columns)]
+    shares = [max(floor[c], text[c] / sum(text)) for c in range(columns)]
+    shares = [s / sum(shares) for s in shares]
+
+    def cost(candidate: list[float]) -> tuple[int, int]:
+        lines = wrap.cells(words, candidate)
+        return sum(max(row) for row in lines), sum(map(sum, lines))
+
+    best = cost(shares)
+    for step in STEPS:
+        improved = True
+        while improved:
+            improved = False
+            for give in range(columns):
+                for take in range(columns):
+                    if give == take or shares[give] - step < floor[give]:
+                        continue
+                    candidate = list(shares)
+                    candidate[give] -= step
+                    candidate[take] += step
+                    found = cost(candidate)
+                    if found < best:
+                        best, shares, improved = found, candidate, True
+    return TablePlan(tuple(shares), wrap.rows(words, shares))
+
+
+@dataclass(frozen=True)
+class _Wrap:
+    width: float  # the table's, in ems
+    pad: float  # a cell's inline padding, in ems
+    space: float  # a word space, in ems
+
+    def cells(self, words: list[list[list[float]]], shares: Sequence[float]) -> list[list[int]]:
+        return [
+            [
+                wrapped_lines(cell, share * self.width - self.pad, self.space)
+                for cell, share in zip(row, shares, strict=True)
+            ]
+            for row in words
+        ]
+
+    def rows(self, words: list[list[list[float]]], shares: Sequence[float]) -> tuple[int, ...]:
+        return tuple(max(row) for row in self.cells(words, shares))
+
+
+def percentages(plan: TablePlan) -> list[float]:
+    """The shares as CSS percentages, rounded down so they add up to 100 or less."""
+    return [math.floor(share * 1000) / 10 for share in plan.shares]
