@@ -211,10 +211,12 @@ class _SizeSearch:
         variant: str,
         sheet: str = "",
     ) -> None:
-        self.layout = lambda extra: renderer.layout(
-            html, base, [*sheets, *extra], warnings, variant
-        )
-        self.sheet = sheet
+        self.renderer = renderer
+        self.html = html
+        self.base = base
+        self.sheets = [*sheets]
+        self.warnings = warnings
+        self.variant = variant
         self.prefix = [summary_sheet(sheet)] if sheet else []
         self.labels = [", ".join(filter(None, [sheet, f"{size:g} pt"])) for size in SUMMARY_SIZES]
         self.laid_out: dict[int, Document] = {}
