@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from weasyprint import Document
+from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
 from handouts.cascade import Stylesheet, tight_spacing
 from handouts.render import Renderer
@@ -33,7 +34,8 @@ QR_SWAP = Stylesheet(
     "{ display: none; }\n",
     name="qr-moved",
 )
-POINTS_PER_INCH = 72
+PX_PER_INCH = 96  # WeasyPrint lays out in CSS pixels
+OVERFLOW_TOLERANCE = 0.5  # px: rounding, not a clipped line
 
 
 @dataclass
@@ -194,7 +196,7 @@ def fit_summary(
         f"{len(document.pages)} pages{where} even at {SUMMARY_SIZES[-1]:g} pt, the smallest "
         f"type allowed; the last row, {rows[-1]}, does not fit on one page: {remedy}, or "
         "shorten the longest rows: "
-        + ", ".join(f"{name} ({height / POINTS_PER_INCH:.1f} in)" for name, height in longest),
+        + ", ".join(f"{name} ({height / PX_PER_INCH:.1f} in)" for name, height in longest),
     )
 
 
@@ -261,6 +263,46 @@ class _SizeSearch:
         index = self.labels.index(label)
         want = int(pages) if pages.isdigit() else 1
         return self.fitted(index) if self.pages(index) == want else None
+
+
+def margin_overflow(document: Document) -> str | None:
+    """Text in a page's margin (the running footer, title, note) that runs past its
+    margin box: off the page's edge, or into the text area. WeasyPrint clips it
+    without a word, so it must fail the fit like a page too many."""
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        for margin in page_box.children:
+            if not isinstance(margin, MarginBox):
+                continue
+            inside = [box for box in _boxes(margin) if box is not margin and box.element_tag]
+            if not inside:
+                continue
+            top = min(box.position_y for box in inside)
+            bottom = max(box.position_y + box.margin_height() for box in inside)
+            low, high = margin.position_y, margin.position_y + margin.margin_height()
+            over = max(low - top, bottom - high)
+            if over > OVERFLOW_TOLERANCE:
+                cut = [
+                    " ".join("".join(_texts(line)).split())
+                    for line in _boxes(margin)
+                    if isinstance(line, LineBox)
+                    and (line.position_y < low or line.position_y + line.height > high)
+                ]
+                text = " / ".join(filter(None, cut)) or "its text"
+                text = text if len(text) <= 80 else text[:77] + "..."
+                return (
+                    f'the page\'s margin on page {number} holds more than fits: "{text}" would '
+                    f"be cut off ({over / PX_PER_INCH:.2f} in too tall); shorten what the brand "
+                    "or content puts there (the clinic's name, phone, a note)"
+                )
+    return None
+
+
+def _texts(box: Any) -> Iterator[str]:
+    if text := getattr(box, "text", None):
+        yield text
+    for child in getattr(box, "children", ()):
+        yield from _texts(child)
 
 
 def row_heights(document: Document) -> dict[str, float]:

@@ -21,7 +21,7 @@ from handouts.binder import make_binder
 from handouts.cascade import Stylesheet, stylesheets
 from handouts.context import handout_context, summary_context
 from handouts.errors import BuildError
-from handouts.fit import Fitted, fit_handout, fit_summary
+from handouts.fit import Fitted, fit_handout, fit_summary, margin_overflow
 from handouts.fonts import font_face_css
 from handouts.i18n import language_name, translations
 from handouts.output import sha256_bytes, write_atomic
@@ -206,13 +206,21 @@ class Worker:
         config = self.project.config.settings
         if job.kind == "summary":
             overflow = config.summary_overflow
-            return fit_summary(self.renderer, html, root, sheets, warnings, variant, hint, overflow)
-        limit = (
-            config.max_large_print_pages
-            if job.edition == "large-print"
-            else config.max_handout_pages
-        )
-        return fit_handout(self.renderer, html, root, sheets, limit, warnings, variant, hint)
+            fitted = fit_summary(
+                self.renderer, html, root, sheets, warnings, variant, hint, overflow
+            )
+        else:
+            limit = (
+                config.max_large_print_pages
+                if job.edition == "large-print"
+                else config.max_handout_pages
+            )
+            fitted = fit_handout(self.renderer, html, root, sheets, limit, warnings, variant, hint)
+        # The margins hold what a brand sets (the clinic's name, phone, a note): text
+        # that outgrows them fails like a page too many, at any spacing.
+        if fitted.fits and (problem := margin_overflow(fitted.document)):
+            return Fitted(fitted.document, False, fitted.step, problem, fitted.extra)
+        return fitted
 
     def _part(self, part: Job, hints: Hints, warnings: list[str]) -> Fitted:
         """A binder part: the layout this task just made for its own file, or a new
