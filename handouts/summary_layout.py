@@ -167,3 +167,44 @@ class _Wrap:
 def percentages(plan: TablePlan) -> list[float]:
     """The shares as CSS percentages, rounded down so they add up to 100 or less."""
     return [math.floor(share * 1000) / 10 for share in plan.shares]
+
+
+# The page around the table (summary.css), in points, for the prediction.
+SHEET_PT = {"letter": (792.0, 612.0), "a4": (841.9, 595.3)}  # landscape
+MARGINS_PT = (0.3 * 72, 0.4 * 72)  # top, bottom
+SIDES_PT = 2 * 0.35 * 72
+HEADER_PT = 46.0  # logo, title and status line, rule and gaps
+LINE = 1.13  # the summary's line height
+ROW_PT = 3.6  # a row's padding and rule
+SAFETY = (4, 12.0, 24.0)  # columns, gap, heading and gaps (pt)
+SOURCES = (6.3, 1.2, 8.0)  # size, line height, gap above (pt)
+
+
+def predicted_fill(
+    table: Sequence[Sequence[Cell]],
+    safety: Sequence[str],
+    sources: Sequence[str],
+    paper: str,
+    size_pt: float,
+    measure: Measure,
+) -> float:
+    """How much of one page the summary fills at ``size_pt``, from its text alone:
+    1.0 is exactly full. An estimate, within a few percent of the laid-out page for
+    the bundled brands; it wraps text as the table planner does."""
+    width, height = SHEET_PT[paper]
+    text_width = width - SIDES_PT
+    plan = plan_table(table, text_width, size_pt, measure)
+    header_row, *rows = plan.lines
+    used = HEADER_PT + header_row * 8.2 * LINE + ROW_PT
+    used += sum(lines * size_pt * LINE + ROW_PT for lines in rows)
+    columns, gap, heading = SAFETY
+    column = (text_width - (columns - 1) * gap) / columns / size_pt
+    space = measure(" ")
+    safety_lines = sum(
+        wrapped_lines(Cell(item).words(measure), column - 8.0 / size_pt, space) for item in safety
+    )
+    used += heading + math.ceil(safety_lines / columns) * size_pt * LINE
+    source_size, source_line, source_gap = SOURCES
+    run_in = sum(sum(Cell(item).words(measure)) + 3 * space for item in sources)
+    used += source_gap + math.ceil(run_in * source_size / text_width) * source_size * source_line
+    return used / (height - sum(MARGINS_PT))
