@@ -28,6 +28,7 @@ from pydantic import (
 from handouts.config import LANG_PATTERN
 from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
+from handouts.glyphs import check_clinic, coverage
 from handouts.i18n import N_, SOURCE_LANGUAGE, language_name
 from handouts.logo import (
     LOGO_TYPES,
@@ -339,6 +340,8 @@ def load_brand(
                 )
             )
     problems += check_tokens(default_styles() / "base.css", overrides)
+    if fonts := coverage(overrides, css if css.is_file() else None):
+        problems += check_clinic(source, fonts, folder.name)
     if any(p.severity == "error" for p in problems):
         return None, problems
     brand = Brand(
