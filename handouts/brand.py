@@ -28,10 +28,19 @@ from pydantic import (
 from handouts.config import LANG_PATTERN
 from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
+from handouts.glyphs import check_clinic, coverage
 from handouts.i18n import N_, SOURCE_LANGUAGE, language_name
-from handouts.logo import LOGO_TYPES, check_logo
+from handouts.logo import (
+    LOGO_TYPES,
+    LogoBox,
+    check_logo,
+    check_shape,
+    css_inches,
+    describe_print,
+    logo_shape,
+)
 from handouts.sources import InputError, load_toml, validate
-from handouts.tokens import check_tokens, first_family, merge_tokens, resolve
+from handouts.tokens import Token, check_tokens, first_family, merge_tokens, resolve
 
 BRAND_FILE = "brand.toml"
 BRAND_CSS = "brand.css"
@@ -231,6 +240,7 @@ class BrandRow:
     colors: str
     fonts: str
     logo: str
+    logo_shape: str  # its size, its shape and how it prints
     online: str | None
 
 
@@ -258,10 +268,25 @@ def brand_rows(brands: Mapping[str, Brand]) -> list[BrandRow]:
                 colors=colors,
                 fonts=f"headings {heading}, body {body}",
                 logo=f"{brand.logo_path.name} ({clinic.logo_alt})",
+                logo_shape=_logo_shape(brand.logo_path, logo_box(tokens)),
                 online=clinic.handout_url("<condition>", "<lang>", name),
             )
         )
     return rows
+
+
+def logo_box(tokens: dict[str, Token]) -> LogoBox:
+    """The box of the handout header's logo, from the tokens in force (base.css sets
+    both; a brand may change them)."""
+    height = css_inches(resolve("--logo-height", tokens)) or 0.56
+    return LogoBox(height, css_inches(resolve("--logo-max-width", tokens)) or 1.9)
+
+
+def _logo_shape(path: Path, box: LogoBox) -> str:
+    shape = logo_shape(path)
+    if shape is None:
+        return "size unknown"
+    return f"{shape.describe()}; {describe_print(shape, box)}"
 
 
 def brand_names(brands_dir: Path) -> list[str]:
@@ -299,6 +324,12 @@ def load_brand(
         problems.append(Problem(where, f"logo file '{clinic.logo}' not found in {folder}"))
     else:
         problems += [Problem(where, f.message, f.severity) for f in check_logo(logo)]
+    css = folder / BRAND_CSS
+    overrides = ([css] if css.is_file() else []) + list(extra_stylesheets)
+    if not any(p.severity == "error" for p in problems):
+        tokens, _, _ = merge_tokens(default_styles() / "base.css", overrides)
+        findings = check_shape(logo, logo_box(tokens))
+        problems += [Problem(where, f.message, f.severity) for f in findings]
     for lang in languages:
         if fields := clinic.untranslated(lang, SOURCE_LANGUAGE):
             problems.append(
@@ -313,9 +344,9 @@ def load_brand(
                     escalates=False,
                 )
             )
-    css = folder / BRAND_CSS
-    overrides = ([css] if css.is_file() else []) + list(extra_stylesheets)
     problems += check_tokens(default_styles() / "base.css", overrides)
+    if fonts := coverage(overrides, css if css.is_file() else None):
+        problems += check_clinic(source, fonts, folder.name)
     if any(p.severity == "error" for p in problems):
         return None, problems
     brand = Brand(

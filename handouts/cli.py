@@ -477,6 +477,7 @@ def brands_command(ctx: click.Context, strict: bool | None) -> None:
         click.echo(f"  colors   {row.colors}")
         click.echo(f"  fonts    {row.fonts}")
         click.echo(f"  logo     {row.logo}")
+        click.echo(f"           {row.logo_shape}")
         click.echo(f"  online   {row.online or 'no online copies (no QR code)'}")
 
 

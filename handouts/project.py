@@ -25,6 +25,7 @@ from handouts.defaults import default_styles, default_templates
 from handouts.errors import ContentError, Location, Problem
 from handouts.errors import strict as strict_problems
 from handouts.fonts import font_dirs
+from handouts.glyphs import check_content, coverage
 from handouts.i18n import Translate, package_locale_dir, translations, translator
 from handouts.resources import allowed_roots, check_stylesheet
 from handouts.sources import InputError, SourceFile, load_toml, load_yaml, validate
@@ -157,6 +158,7 @@ def load_project(
     problems = _load_stylesheets(project, stylesheets)
     problems += _load_content(project)
     problems += _load_brands(project)
+    problems += _check_glyphs(project)
     problems += _check_resources(project)
     # A stylesheet every brand uses (config, -s) is checked with each brand: say it once.
     problems = list(dict.fromkeys(problems))
@@ -338,6 +340,16 @@ def _check_resources(project: Project) -> list[Problem]:
     for sheet in dict.fromkeys([*sheets, *project.stylesheets]):
         problems += check_stylesheet(sheet, roots)
     return problems
+
+
+def _check_glyphs(project: Project) -> list[Problem]:
+    """Content text that some brand's fonts cannot draw (glyphs.py)."""
+    fonts = {}
+    for name, brand in project.brands.items():
+        own = [brand.stylesheet] if brand.stylesheet else []
+        if found := coverage([*own, *project.stylesheets], brand.stylesheet):
+            fonts[name] = found
+    return check_content(project.documents, fonts)
 
 
 def _load_brands(project: Project) -> list[Problem]:

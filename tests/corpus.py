@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
+
 CONDITION = "conditions/cidp.en.yaml"
 TREATMENT = "conditions/_treatment.en.yaml"
 SOURCES = "conditions/_sources.yaml"
@@ -94,6 +96,11 @@ def huge_png(width: int, height: int) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+def _wide_png_logo(root: Path) -> None:
+    """An 8:1 logo, past the 6:1 a header prints readably."""
+    Image.new("RGB", (1600, 200), "navy").save(root / BRAND_DIR / "logo.png")
 
 
 def _use_png_logo(root: Path) -> None:
@@ -359,6 +366,28 @@ CASES: list[Case] = [
         ),
         "took longer than 2 s",
         renders=True,
+    ),
+    # ---- text no font of the brand draws, a logo too wide to read (warnings: --strict) ----
+    Case(
+        "brand-name-in-a-script-no-font-has",
+        replace(BRAND_TOML, 'name = "Maple Grove Children\'s Hospital"', 'name = "Κέντρο Ωμέγα"'),
+        "clinic.name has Greek characters",
+        "brand.toml:3:",
+        args=("--strict",),
+    ),
+    Case(
+        "content-in-a-script-no-font-has",
+        replace(CONDITION, 'title: "IVIG for CIDP"', 'title: "सीआईडीपी के लिए आईवीआईजी"'),
+        "patient.title has Devanagari characters",
+        "cidp.en.yaml:18:",
+        args=("--strict",),
+    ),
+    Case(
+        "logo-wider-than-6-to-1",
+        both(_wide_png_logo, _use_png_logo),
+        "is 8.0:1; a handout's header will print it",
+        "brand.toml:",
+        args=("--strict",),
     ),
     # ---- templates ----
     Case(
