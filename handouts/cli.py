@@ -541,5 +541,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 def build_main(argv: Sequence[str] | None = None, config: Path | None = None) -> None:
     """``python generate.py [build options]``: the build command of a given project."""
     args = list(sys.argv[1:] if argv is None else argv)
-    prefix = ["--config", str(config)] if config and "--config" not in args else []
+    given = "--config" in args or "-c" in args  # before or after "build": either works
+    prefix = ["--config", str(config)] if config and not given else []
     main([*prefix, "build", *args])

@@ -161,10 +161,13 @@ def _size(count: int) -> str:
     return f"{count / 1024 / 1024:.1f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"
 
 
-def _too_large(path: Path, size: int, limit_kb: int, setting: str | None) -> InputError:
+def _too_large(
+    path: Path, size: int, limit_kb: int, setting: str | None, *, more: bool = False
+) -> InputError:
     how = f" ({setting} in handouts.toml)" if setting else ""
+    size_text = f"more than {limit_kb} KB" if more else _size(size)
     message = (
-        f"the file is {_size(size)}; content and configuration files may be at most "
+        f"the file is {size_text}; content and configuration files may be at most "
         f"{limit_kb} KB{how}"
     )
     return InputError(Problem(Location(path), message))
@@ -204,8 +207,8 @@ def read_input(
         reason = exc.strerror or type(exc).__name__
         raise InputError(Problem(Location(path), f"cannot read file: {reason}")) from exc
     data = b"".join(chunks)
-    if len(data) > limit:
-        raise _too_large(path, len(data), max_kb, setting)
+    if len(data) > limit:  # it grew since, or its size is not known (/proc)
+        raise _too_large(path, len(data), max_kb, setting, more=True)
     return decode(path, data)
 
 
