@@ -458,7 +458,19 @@ CASES: list[Case] = [
         "KB; content and configuration files may be at most 256 KB (max_input_kb in handouts.toml)",
         "brand.toml",
     ),
-    # ---- command-line options ----
+    # ---- command-line options, and the same values from handouts.toml ----
+    Case(
+        "toml-unknown-brand-setting",
+        replace(CONFIG, 'brands = ["all"]', 'brands = ["mapel"]'),
+        "no brand 'mapel'",
+        "handouts.toml:",
+    ),
+    Case(
+        "toml-unknown-language-setting",
+        replace(CONFIG, 'languages = ["en"]', 'languages = ["fr"]'),
+        "no condition files for language 'fr'",
+        "handouts.toml:",
+    ),
     Case(
         "option-unknown-brand",
         lambda root: None,
