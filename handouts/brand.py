@@ -6,6 +6,7 @@ phone number or a logo that does not open must stop the build, not print.
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections.abc import Mapping, Sequence
@@ -39,7 +40,7 @@ from handouts.logo import (
     describe_print,
     logo_shape,
 )
-from handouts.sources import InputError, load_toml, validate
+from handouts.sources import DEFAULT_MAX_INPUT_KB, InputError, load_toml, validate
 from handouts.tokens import Token, check_tokens, first_family, merge_tokens, resolve
 
 BRAND_FILE = "brand.toml"
@@ -292,22 +293,28 @@ def _logo_shape(path: Path, box: LogoBox) -> str:
 def brand_names(brands_dir: Path) -> list[str]:
     if not brands_dir.is_dir():
         return []
-    return sorted(p.name for p in brands_dir.iterdir() if (p / BRAND_FILE).is_file())
+    # lexists, not is_file: a brand.toml that is a FIFO or a device is refused by name
+    # when loading, not skipped as if the brand were not there.
+    return sorted(p.name for p in brands_dir.iterdir() if os.path.lexists(p / BRAND_FILE))
 
 
 def load_brand(
-    folder: Path, extra_stylesheets: Sequence[Path] = (), languages: Sequence[str] = ()
+    folder: Path,
+    extra_stylesheets: Sequence[Path] = (),
+    languages: Sequence[str] = (),
+    *,
+    max_kb: int = DEFAULT_MAX_INPUT_KB,
 ) -> tuple[Brand | None, list[Problem]]:
     """A brand and its problems: errors (then no brand) and warnings (contrast, fonts).
 
     ``extra_stylesheets`` are the project's own stylesheets, applied after the brand's:
     they are part of the colors the contrast check sees. ``languages`` are the ones the
     project builds: a page in one of them should not show the clinic's department in
-    another.
+    another. ``max_kb`` caps the size of brand.toml (the max_input_kb setting).
     """
     path = folder / BRAND_FILE
     try:
-        source = load_toml(path)
+        source = load_toml(path, max_kb=max_kb)
     except InputError as exc:
         return None, [exc.problem]
     parsed, problems = validate(BrandFile, source)

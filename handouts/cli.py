@@ -45,13 +45,36 @@ class _Group(click.Group):
 def _project(
     ctx: click.Context, *, stylesheets: Sequence[Path] = (), strict: bool | None = None
 ) -> Project:
-    project = load_project(ctx.obj["config"], stylesheets=stylesheets, strict=strict or None)
+    config = ctx.ensure_object(dict).get("config")
+    project = load_project(config, stylesheets=stylesheets, strict=strict or None)
     for warning in project.warnings:
         click.echo(str(warning), err=True)
     return project
 
 
+def _store_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """--config is the same option before the command and after it: either stores the
+    file where every command finds it. Given in both places, the two must agree."""
+    if value is None:
+        return
+    settings = ctx.ensure_object(dict)
+    earlier = settings.get("config")
+    if earlier is not None and Path(earlier).absolute() != value.absolute():
+        raise click.BadParameter(f"given twice, as {earlier} and as {value}", ctx, param)
+    settings["config"] = value
+
+
 # Options several commands share, defined once.
+_config = click.option(
+    "--config",
+    "-c",
+    type=click.Path(path_type=Path, dir_okay=True),
+    default=None,
+    expose_value=False,
+    callback=_store_config,
+    help="Project configuration file or folder (default: ./handouts.toml); "
+    "before or after the command.",
+)
 _brands = click.option(
     "--brand",
     "brands",
@@ -82,24 +105,18 @@ _strict = click.option(
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--config",
-    "-c",
-    type=click.Path(path_type=Path, dir_okay=True),
-    default=None,
-    help="Project configuration file (default: ./handouts.toml).",
-)
+@_config
 @click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected errors.")
 @click.version_option(__version__, prog_name="handouts")
 @click.pass_context
-def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool) -> None:
     """Build branded, print-ready patient handouts and a clinician summary
     from the content files of a project."""
-    ctx.ensure_object(dict)
-    ctx.obj.update(config=config, debug=debug)
+    ctx.ensure_object(dict)["debug"] = debug
 
 
 @cli.command("build")
+@_config
 @click.option(
     "--condition",
     "conditions",
@@ -280,6 +297,7 @@ def _report(result: BuildResult, seconds: float) -> None:
 
 
 @cli.command("languages")
+@_config
 @click.pass_context
 def languages_command(ctx: click.Context) -> None:
     """Each language: conditions translated, shared text, glossary, catalog
@@ -312,6 +330,7 @@ def languages_command(ctx: click.Context) -> None:
 
 
 @cli.command("validate")
+@_config
 @_strict
 @click.pass_context
 def validate_command(ctx: click.Context, strict: bool | None) -> None:
@@ -337,6 +356,7 @@ def validate_command(ctx: click.Context, strict: bool | None) -> None:
 
 
 @cli.command("audit")
+@_config
 @click.option(
     "--condition",
     "conditions",
@@ -410,6 +430,7 @@ def audit_command(
 
 
 @cli.command("list")
+@_config
 @click.pass_context
 def list_command(ctx: click.Context) -> None:
     """Show the conditions, brands and languages of the project."""
@@ -431,6 +452,7 @@ def list_command(ctx: click.Context) -> None:
 
 
 @cli.command("binder")
+@_config
 @_brands
 @_languages
 @_output
@@ -454,6 +476,7 @@ def binder_command(
 
 
 @cli.command("brands")
+@_config
 @_strict
 @click.pass_context
 def brands_command(ctx: click.Context, strict: bool | None) -> None:
@@ -519,5 +542,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 def build_main(argv: Sequence[str] | None = None, config: Path | None = None) -> None:
     """``python generate.py [build options]``: the build command of a given project."""
     args = list(sys.argv[1:] if argv is None else argv)
-    prefix = ["--config", str(config)] if config and "--config" not in args else []
+    given = "--config" in args or "-c" in args  # before or after "build": either works
+    prefix = ["--config", str(config)] if config and not given else []
     main([*prefix, "build", *args])

@@ -7,13 +7,14 @@ wherever it is started from (Pelican's rule).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from handouts.errors import ConfigError, ContentError
-from handouts.sources import InputError, load_toml, validate
+from handouts.sources import DEFAULT_MAX_INPUT_KB, InputError, load_toml, validate
 
 CONFIG_NAME = "handouts.toml"
 Paper = Literal["letter", "a4"]
@@ -86,6 +87,19 @@ class Settings(BaseModel):
     worker_memory_mb: int = Field(
         2048, ge=256, description="Address space a worker process may use, in MB."
     )
+    # Loading is bounded too: a content file is text an educator wrote, not megabytes.
+    max_input_kb: int = Field(
+        DEFAULT_MAX_INPUT_KB,
+        ge=1,
+        le=65536,
+        description="Largest content or brand file read, in KB (handouts.toml itself: 256).",
+    )
+    max_section_words: int = Field(
+        400,
+        ge=1,
+        le=100000,
+        description="Most words in one text or list of items of a content file.",
+    )
     summary_overflow: SummaryOverflow = Field(
         "fail",
         description="When the clinician summary does not fit one page even at 7.5 pt: fail, "
@@ -144,20 +158,24 @@ def load_settings(config: Path | None = None, *, search_from: Path | None = None
     if config is None:
         folder = (search_from or Path.cwd()).resolve()
         config = folder / CONFIG_NAME
-        if not config.is_file():
+        if not os.path.lexists(config):
             raise ConfigError(
                 f"{folder}: no {CONFIG_NAME} here; pass --config FILE or run the command "
                 "from a project folder (create one with 'handouts init DIR')"
             )
-    config = config.resolve()
+    config = config.absolute()
     if config.is_dir():
         config = config / CONFIG_NAME
-    if not config.is_file():
-        raise ConfigError(f"{config}: configuration file not found")
+    if not os.path.lexists(config):
+        raise ConfigError(f"{config.resolve()}: configuration file not found")
     try:
-        source = load_toml(config)
+        # Read with the default cap: the file that could raise it is this one. Read
+        # before resolving, so that a refusal names the file given, not its target.
+        source = load_toml(config, setting=None)
     except InputError as exc:
         raise ContentError([exc.problem]) from exc
+    config = config.resolve()
+    source.path = config
     settings, problems = validate(Settings, source)
     if settings is None:
         raise ContentError(problems)

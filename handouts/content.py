@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -306,3 +306,36 @@ def uses(text: str, term: Term) -> bool:
         re.search(rf"(?<![\w-]){re.escape(word)}(?:s|es)?(?![\w-])", text, re.IGNORECASE)
         for word in term.words()
     )
+
+
+# A run of letters longer than this counts as one word per this many characters, so
+# that text with no spaces (a script written without them, or a pasted blob) is
+# bounded like any other.
+WORD_CHARS = 20
+
+
+def word_count(text: str) -> int:
+    return sum(-(-len(word) // WORD_CHARS) for word in text.split())
+
+
+def long_fields(
+    data: Any, most: int, here: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], int]]:
+    """Each text, or list of texts (a section's items), of a content file's data with
+    more than ``most`` words, and its count. Checked on the data as read, before the
+    model, so that a file of megabytes fails at once, at the field, rather than after
+    every document it feeds has spent its render timeout."""
+    if isinstance(data, str):
+        count = word_count(data)
+        return [(here, count)] if count > most else []
+    if isinstance(data, list) and data and all(isinstance(item, str) for item in data):
+        count = sum(word_count(item) for item in data)
+        return [(here, count)] if count > most else []
+    found: list[tuple[tuple[str | int, ...], int]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += long_fields(value, most, (*here, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += long_fields(value, most, (*here, index))
+    return found

@@ -83,13 +83,28 @@ class ContentError(HandoutsError):
         super().__init__("\n".join(lines))
 
 
+class OptionError(HandoutsError):
+    """A value given on the command line (or as a build option) that the project does
+    not have: the option is named, not ``handouts.toml``, which did not say it. Exits
+    2, as Click does for a bad option."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        super().__init__(f"{option}: {message}")
+
+
 class BuildError(HandoutsError):
     """A document could not be rendered or written."""
 
 
 def display_path(path: Path) -> str:
-    """Paths below the working directory print relative, the way editors link them."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """Paths below the working directory print relative, the way editors link them. A
+    link is named as itself, not as its target (a link to /dev/zero stays the file the
+    user knows)."""
+    here = Path.cwd().resolve()
+    for candidate in (path.absolute(), path.resolve()):
+        if candidate.is_relative_to(here):
+            return str(candidate.relative_to(here))
+    return str(path)

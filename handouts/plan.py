@@ -15,7 +15,8 @@ from typing import Literal
 
 from handouts.brand import ALL_BRANDS
 from handouts.config import DEFAULT_VARIANT, Edition, Paper
-from handouts.errors import ContentError, Location, Problem
+from handouts.errors import ContentError, Location, OptionError, Problem
+from handouts.i18n import SOURCE_LANGUAGE, language_name
 from handouts.project import Project
 
 Format = Literal["pdf", "html"]
@@ -91,22 +92,43 @@ def select(
     available: Sequence[str],
     default: Sequence[str],
     what: str,
-    project: Project,
+    option: str,
 ) -> list[str]:
-    """The names asked for, checked against those there are: ``default`` when none is
-    asked for, every one for "all", an error naming each unknown one."""
+    """The names asked for with ``option``, checked against those there are:
+    ``default`` when none is asked for, every one for "all", an error naming the
+    option and each unknown name otherwise. (A default comes from handouts.toml, which
+    loading has checked, with its line.)"""
     if not requested:
         return list(default)
     if ALL in requested:
         return list(available)
     unknown = [name for name in requested if name not in available]
     if unknown:
-        where = Location(project.config.config_path or project.root)
+        names = ", ".join(f"'{name}'" for name in dict.fromkeys(unknown))
         known = ", ".join(available) or "none"
-        raise ContentError(
-            [Problem(where, f"unknown {what} '{name}' (known: {known})") for name in unknown]
-        )
+        raise OptionError(option, f"unknown {what} {names}; available: {known}")
     return list(dict.fromkeys(requested))
+
+
+def untranslated(project: Project, lang: str, requested: Sequence[str]) -> list[Problem]:
+    """A problem for each condition asked for that has text in another language but
+    not in ``lang`` (and no fallback to print): named by its missing file, with the
+    setting that would print it in a language it has."""
+    problems = []
+    for cid in requested:
+        has = [clang for clang in project.languages() if (clang, cid) in project.conditions]
+        if cid == ALL or not has or cid in project.borrowed(lang) or lang in has:
+            continue
+        source = SOURCE_LANGUAGE if SOURCE_LANGUAGE in has else has[0]
+        problems.append(
+            Problem(
+                Location(project.condition_file(lang, cid)),
+                f"no {language_name(lang, 'en')} text for '{cid}': this file is missing. "
+                f'Translate it, or set fallback_language = "{source}" in handouts.toml to '
+                f"print the {language_name(source, 'en')} handout with a notice",
+            )
+        )
+    return problems
 
 
 def folder(brand: str, lang: str, edition: Edition, print_shop: bool) -> str:
@@ -123,14 +145,17 @@ def plan(project: Project, options: BuildOptions) -> list[Job]:
     settings = project.config.settings
     build = Settings.of(project, options)
     brands = select(
-        options.brands, sorted(project.brands), project.default_brands(), "brand", project
+        options.brands, sorted(project.brands), project.default_brands(), "brand", "--brand"
     )
-    langs = select(options.languages, project.languages(), settings.languages, "language", project)
+    langs = select(options.languages, project.languages(), settings.languages, "language", "--lang")
     editions: list[Edition] = [
         e
         for e in EDITIONS
-        if e in select(options.editions, EDITIONS, settings.editions, "edition", project)
+        if e in select(options.editions, EDITIONS, settings.editions, "edition", "--edition")
     ]
+    missing = [p for lang in langs for p in untranslated(project, lang, options.conditions)]
+    if missing:
+        raise ContentError(missing)
     ext = options.format
     kinds = options.kinds or (
         ("handout", "summary", "binder") if settings.binder else ("handout", "summary")
@@ -141,7 +166,7 @@ def plan(project: Project, options: BuildOptions) -> list[Job]:
             available = project.condition_ids(lang)
             borrowed = project.borrowed(lang)
             every = sorted({*available, *borrowed})
-            chosen = select(options.conditions, every, every, "condition", project)
+            chosen = select(options.conditions, every, every, "condition", "--condition")
             for edition in editions if "handout" in kinds else []:
                 where = folder(brand, lang, edition, build.print_shop)
                 for cid in chosen:

@@ -5,6 +5,7 @@ each with its file and line, so one run shows an educator everything to fix.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from handouts.content import (
     Source,
     SourcesFile,
     TreatmentFile,
+    long_fields,
     merge,
 )
 from handouts.defaults import default_styles, default_templates
@@ -28,7 +30,7 @@ from handouts.fonts import font_dirs
 from handouts.glyphs import check_content, coverage
 from handouts.i18n import Translate, package_locale_dir, translations, translator
 from handouts.resources import allowed_roots, check_stylesheet
-from handouts.sources import InputError, SourceFile, load_toml, load_yaml, validate
+from handouts.sources import InputError, SourceFile, dotted_path, load_toml, load_yaml, validate
 
 SOURCES_FILE = "_sources.yaml"
 GLOSSARY = re.compile(r"^_glossary\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
@@ -204,10 +206,9 @@ def _load_content(project: Project) -> list[Problem]:
         if path.suffix == ".yml":
             problems.append(Problem(Location(path), "content files end in .yaml, not .yml"))
             continue
-        try:
-            source = load_yaml(path)
-        except InputError as exc:
-            problems.append(exc.problem)
+        source, found = _read_content(project, path)
+        problems += found
+        if source is None:
             continue
         project.documents[path] = source
         if match := GLOSSARY.match(name):
@@ -248,12 +249,10 @@ def _load_content(project: Project) -> list[Problem]:
                 )
             )
 
-    if sources_path.is_file():
-        try:
-            source = load_yaml(sources_path)
-        except InputError as exc:
-            problems.append(exc.problem)
-        else:
+    if os.path.lexists(sources_path):  # a FIFO or device is named, not "not found"
+        source, found = _read_content(project, sources_path)
+        problems += found
+        if source is not None:
             project.documents[sources_path] = source
             parsed, found = validate(SourcesFile, source)
             problems += found
@@ -295,6 +294,27 @@ def _load_content(project: Project) -> list[Problem]:
             where = _setting_location(project.config, "languages")
             problems.append(Problem(where, f"no condition files for language '{lang}' in {folder}"))
     return problems
+
+
+def _read_content(project: Project, path: Path) -> tuple[SourceFile | None, list[Problem]]:
+    """A content file read within the project's limits: its size, and the words of each
+    of its texts. A file over either limit is not validated further: the limit is the
+    one thing to fix."""
+    settings = project.config.settings
+    try:
+        source = load_yaml(path, max_kb=settings.max_input_kb)
+    except InputError as exc:
+        return None, [exc.problem]
+    most = settings.max_section_words
+    long = [
+        Problem(
+            source.locate(keys),
+            f"{dotted_path(keys)} has {count} words; a text or list of items may have at most "
+            f"{most} (max_section_words in handouts.toml)",
+        )
+        for keys, count in long_fields(source.data, most)
+    ]
+    return (None, long) if long else (source, [])
 
 
 def _check_lang(source: SourceFile, declared: str, from_name: str) -> list[Problem]:
@@ -357,7 +377,10 @@ def _load_brands(project: Project) -> list[Problem]:
     problems: list[Problem] = []
     for name in brand_names(brands_dir):
         brand, found = load_brand(
-            brands_dir / name, project.stylesheets, project.config.settings.languages
+            brands_dir / name,
+            project.stylesheets,
+            project.config.settings.languages,
+            max_kb=project.config.settings.max_input_kb,
         )
         problems += found
         if brand is not None:

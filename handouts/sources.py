@@ -4,12 +4,18 @@ Content comes from educators and configuration from IT staff, so every error mus
 which file, line and column it is about. ruamel.yaml keeps a position for every node
 and rejects duplicate keys (PyYAML silently keeps the last one); its YAML 1.2 rules
 read ``NO`` and ``10:30`` as text, not as a boolean or a number of minutes.
+
+Reading is bounded like rendering: a file is read only when it is a regular file no
+larger than a cap, and YAML anchors, aliases and merge keys are refused while parsing,
+so neither ``/dev/zero``, a FIFO nor a "billion laughs" document can stall a command.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,13 +25,21 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode
 
 from handouts.errors import Location, Problem
 
 Key = str | int
 M = TypeVar("M", bound=BaseModel)
+
+# The largest content or configuration file read, in KB (the max_input_kb setting).
+# The bundled files are about 5 KB; 256 KB parses in a fraction of a second.
+DEFAULT_MAX_INPUT_KB = 256
+MAX_INPUT_SETTING = "max_input_kb"
 
 
 @dataclass
@@ -73,26 +87,172 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.constru
 _Constructor.add_constructor(None, _Constructor.construct_undefined)
 
 
+class _Refused(MarkedYAMLError):
+    """Valid YAML that content files do not use."""
+
+
+_NO_REFERENCES = "content files do not use anchors, aliases or merge keys: write the text out"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# Content nests four or five levels deep; composing recurses once per level, so a file
+# of ``[[[[...`` would otherwise end in Python's recursion limit.
+MAX_DEPTH = 20
+
+
+class _Composer(Composer):
+    """ruamel's composer, refusing anchors (``&a``), aliases (``*a``), merge keys
+    (``<<``) and deep nesting the moment the parser meets them. Content never needs
+    them, and an alias is how a few hundred bytes ("billion laughs") expand into
+    gigabytes: refusing the first anchor stops such a file before anything expands."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _refused(f"alias *{event.anchor}", event)
+        if event.anchor is not None:
+            raise _refused(f"anchor &{event.anchor}", event)
+        if self.depth >= MAX_DEPTH:
+            why = f"nested more than {MAX_DEPTH} levels deep; content files are a few levels"
+            raise _Refused(None, None, why, event.start_mark)
+        # A mapping's key is composed with no index; a plain ``<<`` there merges.
+        tag = getattr(event, "ctag", None)
+        if (
+            isinstance(parent, MappingNode)
+            and index is None
+            and isinstance(event, ScalarEvent)
+            and event.value == "<<"
+            and event.style is None
+            and (tag is None or str(tag) == _MERGE_TAG)
+        ):
+            raise _refused("merge key <<", event)
+        return super().compose_node(parent, index)
+
+
+def _refused(what: str, event: Any) -> _Refused:
+    return _Refused(None, None, f"{what} refused; {_NO_REFERENCES}", event.start_mark)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")  # round-trip loader: the only one that records positions
+    yaml.Composer = _Composer
     yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     return yaml
 
 
-def load_yaml(path: Path) -> SourceFile:
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(path: Path, mode: int) -> InputError:
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    what = kind
+    if path.is_symlink():
+        what = f"a link to {os.path.realpath(path)}, which is {kind}"
+    message = f"not a regular file: {what}; content and settings are read only from files"
+    return InputError(Problem(Location(path), message))
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:.1f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"
+
+
+def _too_large(
+    path: Path, size: int, limit_kb: int, setting: str | None, *, more: bool = False
+) -> InputError:
+    how = f" ({setting} in handouts.toml)" if setting else ""
+    size_text = f"more than {limit_kb} KB" if more else _size(size)
+    message = (
+        f"the file is {size_text}; content and configuration files may be at most "
+        f"{limit_kb} KB{how}"
+    )
+    return InputError(Problem(Location(path), message))
+
+
+def read_input(
+    path: Path, *, max_kb: int = DEFAULT_MAX_INPUT_KB, setting: str | None = MAX_INPUT_SETTING
+) -> str:
+    """The text of a content or configuration file, refused with a located problem
+    unless it is a regular file (a link to one is fine) of at most ``max_kb`` KB, in
+    UTF-8 (a byte-order mark is allowed). ``setting`` names what raises the cap.
+
+    The file's type is checked before it is opened: opening a FIFO for reading waits
+    for a writer, and ``/dev/zero`` never ends. It is opened without blocking and
+    checked again (it may have been swapped since), and at most one byte more than the
+    cap is read, so a file that grows meanwhile is refused too."""
+    limit = max_kb * 1024
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(Location(path), f"cannot read file: {exc}")) from exc
+        info = path.stat()  # follows a link: its target is what is read
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        if info.st_size > limit:
+            raise _too_large(path, info.st_size, max_kb, setting)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            opened = os.fstat(fd)
+            if not stat.S_ISREG(opened.st_mode):
+                raise _not_regular(path, opened.st_mode)
+            chunks: list[bytes] = []
+            left = limit + 1
+            while left > 0 and (chunk := os.read(fd, min(left, 1 << 16))):
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(Problem(Location(path), f"cannot read file: {reason}")) from exc
+    data = b"".join(chunks)
+    if len(data) > limit:  # it grew since, or its size is not known (/proc)
+        raise _too_large(path, len(data), max_kb, setting, more=True)
+    return decode(path, data)
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def decode(path: Path, data: bytes) -> str:
+    """UTF-8 text, or a problem at the line and column of the first byte that is not."""
+    data = data.removeprefix(_BOM)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
+        byte = data[exc.start]
+        guess = bytes([byte]).decode("cp1252", errors="replace")
+        seen = f" ('{guess}' in Windows-1252)" if guess.isprintable() and guess != "\ufffd" else ""
+        raise InputError(
+            Problem(
+                Location(path, line, column),
+                f"the file is not UTF-8: byte 0x{byte:02X}{seen} cannot be read; it is "
+                "probably in Windows-1252 or Latin-1: save it again as UTF-8",
+            )
+        ) from exc
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def load_yaml(
+    path: Path, *, max_kb: int = DEFAULT_MAX_INPUT_KB, setting: str | None = MAX_INPUT_SETTING
+) -> SourceFile:
+    text = read_input(path, max_kb=max_kb, setting=setting)
     try:
         node = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        reason = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
-        reason = re.sub(r"\s+", " ", reason).strip()
-        raise InputError(Problem(Location(path, line, column), f"invalid YAML: {reason}")) from exc
+        reason = _one_line(" ".join(filter(None, [exc.context, exc.problem])) or str(exc))
+        if not isinstance(exc, _Refused):
+            reason = f"invalid YAML: {reason}"
+        raise InputError(Problem(Location(path, line, column), reason)) from exc
     except YAMLError as exc:
         message = re.sub(r"\s+", " ", str(exc)).strip()
         raise InputError(Problem(Location(path), f"invalid YAML: {message}")) from exc
@@ -133,11 +293,10 @@ def _plain(node: Any, here: tuple[Key, ...], positions: dict[tuple[Key, ...], An
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def load_toml(path: Path) -> SourceFile:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(Location(path), f"cannot read file: {exc}")) from exc
+def load_toml(
+    path: Path, *, max_kb: int = DEFAULT_MAX_INPUT_KB, setting: str | None = MAX_INPUT_SETTING
+) -> SourceFile:
+    text = read_input(path, max_kb=max_kb, setting=setting)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -192,7 +351,7 @@ def validate(
 
 def _problem(model: type[BaseModel], source: SourceFile, error: Any) -> Problem:
     loc = _data_path(source.data, error["loc"])
-    dotted = _dotted(loc)
+    dotted = dotted_path(loc)
     kind = error["type"]
     if kind == "missing":
         message = f"missing required field '{dotted}'"
@@ -231,7 +390,7 @@ def _is_tag(part: str) -> bool:
     return "[" in part or part.startswith(("function-", "list", "dict", "str", "int"))
 
 
-def _dotted(loc: tuple[Key, ...]) -> str:
+def dotted_path(loc: tuple[Key, ...]) -> str:
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

@@ -4,6 +4,7 @@ what the build must answer (test_security.py runs them all)."""
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +73,77 @@ def symlink(path: str, to: str) -> Callable[[Path], None]:
         (root / path).symlink_to(to)
 
     return change
+
+
+def link_over(path: str, to: str) -> Callable[[Path], None]:
+    """``path`` (new, or in place of the file) becomes a link to ``to``."""
+
+    def change(root: Path) -> None:
+        (root / path).unlink(missing_ok=True)
+        (root / path).symlink_to(to)
+
+    return change
+
+
+def fifo(path: str) -> Callable[[Path], None]:
+    """``path`` (new, or in place of the file) becomes a named pipe: opening it for
+    reading would wait for a writer that never comes."""
+
+    def change(root: Path) -> None:
+        (root / path).unlink(missing_ok=True)
+        os.mkfifo(root / path)
+
+    return change
+
+
+def folder(path: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        (root / path).mkdir()
+
+    return change
+
+
+def delete(path: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        (root / path).unlink()
+
+    return change
+
+
+def recode(path: str, old: str, new: str, encoding: str) -> Callable[[Path], None]:
+    """Replace ``old`` by ``new`` and save the file in ``encoding``, as an editor on
+    Windows would."""
+
+    def change(root: Path) -> None:
+        target = root / path
+        text = target.read_text("utf-8")
+        assert old in text, f"corpus setup: {old!r} not in {path}"
+        target.write_bytes(text.replace(old, new, 1).encode(encoding))
+
+    return change
+
+
+def long_section(path: str, size: int) -> Callable[[Path], None]:
+    """Plausible text (sentences of a handout, one item each) in ``about_condition``
+    until the file is ``size`` bytes: valid YAML, every field right, just far too long."""
+    sentence = '    - "The nerves that carry signals to your muscles slowly get weaker."\n'
+
+    def change(root: Path) -> None:
+        target = root / path
+        text = target.read_text("utf-8")
+        count = max(1, (size - len(text)) // len(sentence))
+        head = "  about_condition:\n"
+        assert head in text, f"corpus setup: {head!r} not in {path}"
+        target.write_text(text.replace(head, head + sentence * count, 1), "utf-8")
+
+    return change
+
+
+# Each level repeats the one before nine times: 9**9 (387 million) strings from a
+# file of a few hundred bytes, if the aliases were ever expanded.
+BILLION_LAUGHS = "id: cidp\nlang: en\nlol0: &a0 lol\n" + "".join(
+    f"lol{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]\n" for level in range(1, 10)
+)
 
 
 def both(*changes: Callable[[Path], None]) -> Callable[[Path], None]:
@@ -201,6 +273,79 @@ CASES: list[Case] = [
         "cidp.en.yaml:",
     ),
     Case(
+        "yaml-billion-laughs",
+        write_bytes(CONDITION, BILLION_LAUGHS.encode()),
+        "anchor &a0 refused; content files do not use anchors, aliases or merge keys",
+        "cidp.en.yaml:3:7",
+    ),
+    Case(
+        "yaml-alias",
+        replace(CONDITION, "short_name: CIDP", "short_name: *name"),
+        "alias *name refused",
+        "cidp.en.yaml:7:13",
+    ),
+    Case(
+        "yaml-merge-key",
+        replace(CONDITION, "review:\n", "review:\n  <<: {status: draft}\n"),
+        "merge key << refused",
+        "cidp.en.yaml:10:3",
+    ),
+    Case(
+        "yaml-nested-too-deep",
+        append(CONDITION, "deep: " + "[" * 5000 + "]" * 5000 + "\n"),
+        "nested more than 20 levels deep",
+        "cidp.en.yaml:",
+    ),
+    Case(
+        "yaml-link-to-dev-zero",
+        link_over("conditions/gout.en.yaml", "/dev/zero"),
+        "not a regular file: a link to /dev/zero, which is a character device",
+        "gout.en.yaml",
+    ),
+    Case(
+        "yaml-fifo",
+        fifo("conditions/gout.en.yaml"),
+        "not a regular file: a named pipe (FIFO)",
+        "gout.en.yaml",
+    ),
+    Case(
+        "yaml-folder",
+        folder("conditions/gout.en.yaml"),
+        "not a regular file: a folder",
+        "gout.en.yaml",
+    ),
+    Case("sources-fifo", fifo(SOURCES), "not a regular file: a named pipe", "_sources.yaml"),
+    Case(
+        "yaml-2mb-file",
+        long_section(CONDITION, 2 * 1024 * 1024),
+        "the file is 2.0 MB; content and configuration files may be at most 256 KB "
+        "(max_input_kb in handouts.toml)",
+        "cidp.en.yaml",
+    ),
+    Case(
+        # Past a raised size cap, the words of the section stop it, at its line.
+        "yaml-2mb-section",
+        both(
+            long_section(CONDITION, 2 * 1024 * 1024),
+            replace(CONFIG, "max_input_kb = 256", "max_input_kb = 4096"),
+        ),
+        "patient.about_condition has",
+        "cidp.en.yaml:20:3",
+    ),
+    Case(
+        "yaml-long-section",
+        long_section(CONDITION, 40 * 1024),
+        "words; a text or list of items may have at most 400 (max_section_words in handouts.toml)",
+        "cidp.en.yaml:20:3",
+    ),
+    Case(
+        "yaml-windows-1252",
+        recode(CONDITION, "short_name: CIDP", "short_name: CIDP \u2013 café", "cp1252"),
+        "the file is not UTF-8: byte 0x96 ('\u2013' in Windows-1252) cannot be read; it is "
+        "probably in Windows-1252 or Latin-1: save it again as UTF-8",
+        "cidp.en.yaml:7:18",
+    ),
+    Case(
         "yaml-treatment-unknown-field",
         replace(TREATMENT, "\npatient:", "\npatinet: {}\npatient:"),
         "did you mean",
@@ -229,6 +374,24 @@ CASES: list[Case] = [
         replace(CONFIG, "render_timeout = 300", "render_timeout = -1"),
         "render_timeout",
         "handouts.toml:",
+    ),
+    Case(
+        "toml-link-to-dev-zero",
+        link_over(CONFIG, "/dev/zero"),
+        "not a regular file: a link to /dev/zero",
+        "handouts.toml",
+    ),
+    Case(
+        "toml-latin-1",
+        recode(CONFIG, 'title = "IVIG', 'title = "Soins à domicile: IVIG', "latin-1"),
+        "the file is not UTF-8: byte 0xE0 ('à' in Windows-1252)",
+        "handouts.toml:4:",
+    ),
+    Case(
+        "toml-too-large",
+        append(CONFIG, "# padding\n" * 30000),
+        "may be at most 256 KB",
+        "handouts.toml",
     ),
     Case(
         "toml-missing-stylesheet",
@@ -295,6 +458,55 @@ CASES: list[Case] = [
         "brand.toml:",
     ),
     Case("brand-toml-syntax", append(BRAND_TOML, "\n[clinic\n"), "brand.toml"),
+    Case("brand-toml-fifo", fifo(BRAND_TOML), "not a regular file: a named pipe", "brand.toml"),
+    Case(
+        "brand-toml-too-large",
+        append(BRAND_TOML, "# padding\n" * 30000),
+        "KB; content and configuration files may be at most 256 KB (max_input_kb in handouts.toml)",
+        "brand.toml",
+    ),
+    # ---- command-line options, and the same values from handouts.toml ----
+    Case(
+        "toml-unknown-brand-setting",
+        replace(CONFIG, 'brands = ["all"]', 'brands = ["mapel"]'),
+        "no brand 'mapel'",
+        "handouts.toml:",
+    ),
+    Case(
+        "toml-unknown-language-setting",
+        replace(CONFIG, 'languages = ["en"]', 'languages = ["fr"]'),
+        "no condition files for language 'fr'",
+        "handouts.toml:",
+    ),
+    Case(
+        "option-unknown-brand",
+        lambda root: None,
+        "--brand: unknown brand 'mapel'; available: lakeside-infusion, maple-childrens",
+        args=("--brand", "mapel"),
+        exit_code=2,
+    ),
+    Case(
+        "option-unknown-condition",
+        lambda root: None,
+        "--condition: unknown condition 'gout'; available: cidp,",
+        args=("--condition", "gout"),
+        exit_code=2,
+    ),
+    Case(
+        "option-unknown-language",
+        lambda root: None,
+        "--lang: unknown language 'fr'; available: en, es",
+        args=("--lang", "fr"),
+        exit_code=2,
+    ),
+    Case(
+        "option-untranslated-condition",
+        delete("conditions/cidp.es.yaml"),
+        "no Spanish text for 'cidp': this file is missing. Translate it, or set "
+        'fallback_language = "en" in handouts.toml',
+        "conditions/cidp.es.yaml",
+        args=("--lang", "es"),
+    ),
     # ---- stylesheets ----
     Case(
         "css-import-passwd",

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from handouts.cli import cli
 from tests.conftest import BRAND, BRANDS, CONDITIONS, REPO
+from tests.helpers import run
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -92,9 +93,94 @@ def test_html_format_writes_the_html_and_its_assets(tmp_path: Path) -> None:
 
 def test_unknown_condition_is_a_clear_error(tmp_path: Path) -> None:
     code, output = _invoke("build", "--condition", "gout", "--out", str(tmp_path))
-    assert code == 1
-    assert "unknown condition 'gout'" in output
+    assert code == 2  # a bad option, as Click exits for one
+    assert output.startswith("--condition: unknown condition 'gout'; available: cidp, ")
+    assert "handouts.toml" not in output  # the command line said it, not the settings
     assert "Traceback" not in output
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value", "message"),
+    [
+        ("build", "--brand", "mapel", "unknown brand 'mapel'; available: " + ", ".join(BRANDS)),
+        ("build", "--lang", "fr", "unknown language 'fr'; available: en, es"),
+        ("binder", "--brand", "mapel", "unknown brand 'mapel'"),
+        ("binder", "--lang", "fr", "unknown language 'fr'"),
+        ("audit", "--condition", "gout", "unknown condition 'gout'"),
+        ("audit", "--brand", "mapel", "unknown brand 'mapel'"),
+    ],
+)
+def test_a_bad_value_on_the_command_line_names_the_option(
+    command: str, option: str, value: str, message: str, tmp_path: Path
+) -> None:
+    config = ["--config", str(REPO / "handouts.toml")]
+    result = CliRunner().invoke(cli, [*config, command, option, value, "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.splitlines()  # one line
+    assert line.startswith(f"{option}: {message}")
+    assert "handouts.toml" not in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_missing_translation_names_the_file_and_the_fallback_setting(
+    project_copy: Path,
+) -> None:
+    (project_copy / "conditions/cidp.es.yaml").unlink()
+    code, output = run(project_copy, "build", "--condition", "cidp", "--lang", "es")
+    assert code == 1
+    missing = project_copy / "conditions/cidp.es.yaml"
+    assert output.splitlines()[0] == (
+        f"{missing}: error: no Spanish text for 'cidp': this file is missing. Translate it, "
+        'or set fallback_language = "en" in handouts.toml to print the English handout '
+        "with a notice"
+    )
+    assert "unknown condition" not in output
+    assert not (project_copy / "output").exists()
+
+
+# Every command that reads the project takes --config after its name too.
+PROJECT_COMMANDS = ["build", "binder", "validate", "audit", "list", "brands", "languages"]
+
+
+def test_every_project_command_takes_config_after_its_name() -> None:
+    loading = {name for name, command in cli.commands.items() if name != "init"}
+    assert loading == set(PROJECT_COMMANDS)
+    for name in PROJECT_COMMANDS:
+        options = {o for p in cli.commands[name].params for o in getattr(p, "opts", [])}
+        assert "--config" in options, name
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_config_before_or_after_the_command_means_the_same(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no handouts.toml here: only --config finds the project
+    config = ["--config", str(REPO / "handouts.toml")]
+    args = [*config, "list"] if where == "before" else ["list", *config]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "cidp" in result.output
+    result = CliRunner().invoke(cli, ["validate", "-c", str(REPO)])  # the folder will do
+    assert result.exit_code == 0, result.output
+
+
+def test_config_after_the_command_is_read_from_there(project_copy: Path) -> None:
+    config = project_copy / "handouts.toml"
+    config.write_text(config.read_text("utf-8").replace('paper = "letter"', 'papr = "a4"'))
+    result = CliRunner().invoke(cli, ["validate", "--config", str(config)])
+    assert result.exit_code == 1
+    assert "handouts.toml:" in result.output
+    assert "unknown field 'papr'; did you mean 'paper'?" in result.output
+
+
+def test_two_different_configs_are_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--config", str(tmp_path), "list", "--config", str(REPO / "handouts.toml")]
+    )
+    assert result.exit_code == 2
+    assert "--config" in result.output
+    assert "given twice" in result.output
 
 
 def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:

@@ -102,9 +102,12 @@ def test_missing_default_brand(project_copy: Path) -> None:
 def test_handout_over_two_pages_fails_and_is_not_written(project_copy: Path) -> None:
     path = project_copy / GBS
     filler = "".join(
-        f'    - "Extra paragraph {i} that makes this handout far too long."\n' for i in range(60)
+        f'    - "Extra paragraph {i} that makes this handout far too long."\n' for i in range(30)
     )
+    # Spread over two sections: each stays under the words a section may have
+    # (max_section_words), so the length is caught by the layout, not when loading.
     _edit(path, "  how_ivig_helps:\n", "  how_ivig_helps:\n" + filler)
+    _edit(path, "  about_condition:\n", "  about_condition:\n" + filler)
     code, output = _run(project_copy, "build", "--condition", "guillain-barre-syndrome")
     assert code == 1
     assert "more than the 2 allowed" in output

@@ -120,11 +120,11 @@ def audit_project(
     setting) makes escalating warnings errors, as it does when loading."""
     today = today or dt.date.today()
     # Names are checked as build checks them: an unknown one is an error, "all" is all.
-    brands = select(brands, sorted(project.brands), project.default_brands(), "brand", project)
+    brands = select(brands, sorted(project.brands), project.default_brands(), "brand", "--brand")
     every_lang = project.languages()
-    languages = select(languages, every_lang, every_lang, "language", project)
+    languages = select(languages, every_lang, every_lang, "language", "--lang")
     ids = sorted({cid for _, cid in project.conditions})
-    conditions = select(conditions, ids, ids, "condition", project)
+    conditions = select(conditions, ids, ids, "condition", "--condition")
     envs = {
         lang: make_environment(
             project.config.templates_dir, translations(lang, project.locale_dirs)
