@@ -22,6 +22,7 @@ from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
 from handouts.cascade import Stylesheet, tight_spacing
 from handouts.render import Renderer
+from handouts.summary_layout import OVERFLOW_HELP, SHEETS
 
 SUMMARY_SIZES = (8.5, 8.25, 8.0, 7.75, 7.5)  # pt; 7.5 is the floor
 TIGHT = "tight spacing"
@@ -135,14 +136,6 @@ def summary_size(size: float) -> Stylesheet:
 def summary_sheet(sheet: str) -> Stylesheet:
     """The larger sheet a summary that outgrew its paper is printed on, landscape."""
     return Stylesheet(text=f"@page {{ size: {SHEETS[sheet]} landscape; }}", name=f"sheet-{sheet}")
-
-
-# summary_overflow values that print on a larger sheet, as CSS names the size.
-SHEETS = {"legal": "legal", "tabloid": "ledger", "a3": "A3"}
-OVERFLOW_HELP = (
-    'set summary_overflow in handouts.toml to "continue" (a second page, the table\'s '
-    'header repeated) or to "legal", "tabloid" or "a3" (one larger sheet)'
-)
 
 
 def fit_summary(

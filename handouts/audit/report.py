@@ -39,6 +39,16 @@ def to_json(report: AuditReport) -> dict[str, Any]:
             },
         },
         "handouts": [_handout(h) for h in report.handouts],
+        "summaries": [
+            {
+                "lang": s.lang,
+                "brand": s.brand,
+                "fit": s.step or None,
+                "fits": s.fits,
+                "predicted_fill": None if s.fill is None else round(s.fill, 3),
+            }
+            for s in report.summaries
+        ],
         "reviews": [
             {
                 "file": display_path(path),
@@ -216,6 +226,23 @@ def print_table(data: dict[str, Any], console: Console) -> None:
     for h in data["handouts"]:
         table.add_row(*_cells(h, short=True))
     console.print(table)
+    for line in summary_lines(data):
+        console.print(line, highlight=False)
+
+
+def summary_lines(data: dict[str, Any]) -> list[str]:
+    """ "Clinician summary, en: 8.5 pt (lakeside-infusion), ...": one line a language."""
+    lines = []
+    for lang in dict.fromkeys(s["lang"] for s in data["summaries"]):
+        fits = [s for s in data["summaries"] if s["lang"] == lang]
+        each = ", ".join(
+            f"{s['fit'] if s['fits'] else 'does not fit'} ({s['brand']})"
+            if s["fit"] is not None or not s["fits"]
+            else f"about {s['predicted_fill']:.0%} of a page at 7.5 pt ({s['brand']})"
+            for s in fits
+        )
+        lines.append(f"Clinician summary, {lang}: {each}")
+    return lines
 
 
 def markdown_table(data: dict[str, Any]) -> str:

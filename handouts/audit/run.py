@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 
 from weasyprint import HTML
 
-from handouts.audit import checks, pemat
+from handouts.audit import checks, pemat, summary_fit
 from handouts.audit.reading import Formula, Reading, formula_for, read
 from handouts.build import layouts
 from handouts.content import Condition, Review
@@ -98,6 +98,8 @@ class AuditReport:
     handouts: list[HandoutAudit]
     reviews: dict[Path, Review]
     problems: list[Problem]  # over the whole project: reviews, citations, glossary
+    # The clinician summaries: laid out when pages are counted, else predicted.
+    summaries: list[summary_fit.SummaryFit] = field(default_factory=list)
 
     def all_problems(self) -> list[Problem]:
         found = list(self.problems)
@@ -124,6 +126,7 @@ def audit_project(
     every_lang = project.languages()
     languages = select(languages, every_lang, every_lang, "language", "--lang")
     ids = sorted({cid for _, cid in project.conditions})
+    singled_out = bool(conditions)
     conditions = select(conditions, ids, ids, "condition", "--condition")
     envs = {
         lang: make_environment(
@@ -142,6 +145,11 @@ def audit_project(
     if pages:
         _count_pages(project, brands, handouts)
     problems = checks.check_reviews(project, today) + checks.check_citations(project)
+    summaries: list[summary_fit.SummaryFit] = []
+    if not singled_out:  # the summary compares every condition, as in a build
+        fit = summary_fit.measured if pages else summary_fit.predict
+        summaries, found = fit(project, brands, languages)
+        problems += found
     problems += checks.check_glossaries(project)
     problems += checks.check_translations(project)
     if project.config.settings.require_approved:
@@ -150,7 +158,8 @@ def audit_project(
         problems = strict_problems(problems)
         for handout in handouts:
             handout.problems = strict_problems(handout.problems)
-    return AuditReport(today, brands, handouts, checks.review_states(project), problems)
+    reviews = checks.review_states(project)
+    return AuditReport(today, brands, handouts, reviews, problems, summaries)
 
 
 def audit_handout(project: Project, condition: Condition, root: Element) -> HandoutAudit:
