@@ -276,7 +276,8 @@ def test_summary_past_the_floor_fails_naming_the_longest_rows(project_copy: Path
     code, output = run(project_copy, "build", "--brand", BRAND, "--only", "summary")
     assert code == 1
     assert "clinician-summary.pdf: error: 2 pages even at 7.5 pt" in output
-    assert "the longest rows are" in output
+    assert "the last row, Systemic lupus erythematosus (lupus), does not fit" in output
+    assert "shorten the longest rows: " in output
     assert "Kawasaki disease" in output
     assert not (project_copy / "output" / BRAND / "en/clinician-summary.pdf").exists()
 
