@@ -360,6 +360,14 @@ CASES: list[Case] = [
         "took longer than 2 s",
         renders=True,
     ),
+    # ---- the output folder ----
+    Case(
+        "out-holds-the-project",
+        lambda root: None,
+        "the output folder holds the project folder",
+        "--out /:",
+        args=("--out", "/"),  # the last --out wins
+    ),
     # ---- templates ----
     Case(
         "template-undefined",
