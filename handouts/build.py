@@ -5,6 +5,12 @@
 skipped. The rest are grouped into tasks and rendered by worker processes
 (batch.py, worker.py). Each result is recorded in the manifest as it arrives; a
 failing document is reported and the others are still written.
+
+What is in the output folder is what the content says: a document whose rebuild
+fails, or that a build stopped before (``--fail-fast``, Ctrl-C), loses its previous
+file unless that file is verifiably current (same inputs, same bytes as recorded), so
+staff never print a handout whose text has since changed. The manifest lists exactly
+the files left, with their hashes.
 """
 
 from __future__ import annotations
@@ -16,12 +22,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handouts.cascade import Stylesheet, stylesheets, tight_spacing
-from handouts.errors import ContentError
+from handouts.destination import checked_output_folder
+from handouts.errors import ContentError, display_path
 from handouts.fonts import font_files
 from handouts.i18n import SOURCE_LANGUAGE, language_name
 from handouts.inputs import FileHashes, hash_inputs, inputs_of
 from handouts.manifest import Entry, Manifest
-from handouts.output import exclusive, remove_partials, sha256_file
+from handouts.output import (
+    OutputError,
+    blocked_folder,
+    exclusive,
+    remove_file,
+    remove_partials,
+    sha256_file,
+)
 from handouts.plan import BuildOptions, Job, Kind, Settings, output_folder, plan
 from handouts.project import Project
 from handouts.task import Layout, Rendered, Task
@@ -31,6 +45,7 @@ if TYPE_CHECKING:
     from handouts.worker import Worker
 
 __all__ = [
+    "BuildInterrupted",
     "BuildOptions",
     "BuildResult",
     "Job",
@@ -58,6 +73,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     fit: str = ""  # how it was fitted when that took more than the defaults
     skipped: bool = False  # up to date: the file on disk was kept
+    removed: bool = False  # failed, and its out-of-date previous file was removed
 
 
 @dataclass
@@ -67,6 +83,14 @@ class BuildResult:
     manifest: Path | None
     notices: list[str] = field(default_factory=list)  # said once per build, not per file
     stopped: list[Job] = field(default_factory=list)  # not built: --fail-fast or Ctrl-C
+    removed_stopped: list[Job] = field(default_factory=list)  # stopped, old file removed
+    interrupted: bool = False  # Ctrl-C or SIGTERM, not --fail-fast
+
+    @property
+    def removed(self) -> list[str]:
+        """Previous files removed because they no longer matched their content."""
+        failed = [o.job.output for o in self.outcomes if o.removed]
+        return failed + [job.output for job in self.removed_stopped]
 
     @property
     def written(self) -> list[Outcome]:
@@ -86,6 +110,15 @@ class BuildResult:
         return [o for o in self.outcomes if o.error is not None]
 
 
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during a build, after the output folder and the manifest were
+    made to agree; ``result`` says what was built, kept and removed until then."""
+
+    def __init__(self, result: BuildResult) -> None:
+        super().__init__()
+        self.result = result
+
+
 def build(
     project: Project,
     options: BuildOptions | None = None,
@@ -95,6 +128,7 @@ def build(
 ) -> BuildResult:
     """Build the planned documents; report each as it finishes through ``on_done``."""
     options = options or BuildOptions()
+    checked_output_folder(project, options.output)  # before anything is written
     jobs = plan(project, options)
     if project.config.settings.require_approved:
         # Drafts are refused before anything renders, so nothing is half-built.
@@ -107,12 +141,30 @@ def build(
             raise ContentError(problems)
     run = _Run(project, options)
     run.planned = jobs
+    folders = run.folders()
+    _check_folders(run.output_dir, folders, jobs)  # one clear error, before any file
     with exclusive(run.output_dir):
-        remove_partials(run.output_dir)  # left by a build that was killed
-        result = _build(run, jobs, on_start, on_done)
-    finished = {outcome.job for outcome in result.outcomes}
-    result.stopped = [job for job in jobs if job not in finished]
-    return result
+        remove_partials(folders)  # left by a build of ours that was killed
+        try:
+            return _build(run, jobs, on_start, on_done)
+        except KeyboardInterrupt:
+            if run.result is None:
+                raise
+            run.result.interrupted = True
+            raise BuildInterrupted(run.result) from None
+
+
+def _check_folders(output_dir: Path, folders: list[Path], jobs: list[Job]) -> None:
+    """A file where a folder must be made, or a folder where a file must be written,
+    fails the build at once in plain words (not once per document, not as an
+    exception's name)."""
+    for folder in folders:
+        if (blocked := blocked_folder(folder)) is not None:
+            raise OutputError(f"cannot create folder {display_path(blocked)}: a file has that name")
+    for job in jobs:
+        target = output_dir / job.output
+        if target.is_dir():
+            raise OutputError(f"cannot write {display_path(target)}: a folder has that name")
 
 
 def _build(
@@ -141,6 +193,11 @@ def _build(
     tasks = run.tasks(todo)
     if not tasks:  # all up to date: WeasyPrint is never even imported
         return run.finish([])
+    # Kept aside: a document not rebuilt in the end keeps its file and entry if both
+    # are still current (finish()).
+    run.replaced = {
+        j.output: run.manifest.files[j.output] for j in todo if j.output in run.manifest.files
+    }
     if run.manifest.forget([job.output for job in todo]):
         run.manifest.write(run.output_dir)  # before any file is replaced
     # Rendering modules load here, not at the top: a no-op build starts in a third of
@@ -217,6 +274,8 @@ class _Run:
         self.manifest = Manifest.read(self.output_dir)
         self.outcomes: list[Outcome] = []
         self.planned: list[Job] = []
+        self.replaced: dict[str, Entry] = {}  # entries of files being rebuilt, as they were
+        self.result: BuildResult | None = None
         self._inputs: dict[Job, tuple[dict[str, str], str]] = {}
 
     def inputs(self, job: Job) -> tuple[dict[str, str], str]:
@@ -232,7 +291,10 @@ class _Run:
         return found
 
     def up_to_date(self, job: Job) -> bool:
-        entry = self.manifest.files.get(job.output)
+        return self._current(job, self.manifest.files.get(job.output))
+
+    def _current(self, job: Job, entry: Entry | None) -> bool:
+        """The file on disk is the one ``entry`` records, made from today's inputs."""
         if entry is None or entry.inputs_hash != self.inputs(job)[1]:
             return False
         path = self.output_dir / job.output
@@ -242,6 +304,28 @@ class _Run:
             and path.stat().st_size == entry.bytes
             and (sha256_file(path) == entry.sha256)
         )
+
+    def folders(self) -> list[Path]:
+        """Every folder the build writes to: the output folder and the documents'."""
+        folders = [self.output_dir]
+        for job in self.planned:
+            parent = (self.output_dir / job.output).parent
+            folders.append(parent)
+            if self.options.format == "html":
+                folders.append(parent / "assets")
+        return list(dict.fromkeys(folders))
+
+    def settle(self, job: Job) -> bool:
+        """A document this build did not write (it failed or was stopped): keep its
+        previous file and entry if they are still current, else remove the file, so
+        that nobody prints text the content no longer says. True if a file was removed."""
+        entry = self.replaced.get(job.output) or self.manifest.files.get(job.output)
+        if self._current(job, entry):
+            assert entry is not None
+            self.manifest.record(entry)
+            return False
+        self.manifest.files.pop(job.output, None)
+        return remove_file(self.output_dir / job.output)
 
     def tasks(self, jobs: list[Job]) -> list[Task]:
         """Jobs grouped so that a binder runs after the parts whose layouts it reuses;
@@ -281,17 +365,34 @@ class _Run:
         return hints
 
     def finish(self, notices: list[str]) -> BuildResult:
-        """Write the manifest, so that it describes what is on disk."""
+        """Settle the documents not built, then write the manifest, so that it
+        describes what is on disk."""
+        finished = {outcome.job for outcome in self.outcomes}
+        stopped = [job for job in self.planned if job not in finished]
+        removed = [job for job in stopped if self.settle(job)]
         self.manifest.prune(self.output_dir)
-        path = self.manifest.write(self.output_dir) if self.outcomes else None
+        path = self.manifest.write(self.output_dir) if self.outcomes or stopped else None
         notices = [*_untranslated_notices(self.project, self.planned), *notices]
-        return BuildResult(self.output_dir, self.outcomes, path, notices)
+        self.result = BuildResult(
+            self.output_dir, self.outcomes, path, notices, stopped=stopped, removed_stopped=removed
+        )
+        return self.result
 
     def record(self, result: Rendered) -> Outcome:
         """Note a written file and its inputs in the manifest; an outcome either way."""
         job = result.job
         if result.error is not None:
-            return Outcome(job, None, result.pages, result.error, result.warnings)
+            path = self.output_dir / job.output
+            removed = self.settle(job)
+            if removed:
+                error = f"{result.error}; the previous {display_path(path)} was removed"
+            elif path.is_file():
+                error = (
+                    f"{result.error}; {display_path(path)}, built from the same inputs, was kept"
+                )
+            else:
+                error = f"{result.error}; nothing was written"
+            return Outcome(job, None, result.pages, error, result.warnings, removed=removed)
         inputs, inputs_hash = self.inputs(job)
         self.manifest.record(
             Entry(

@@ -15,8 +15,9 @@ from rich.table import Table
 
 from handouts import __version__
 from handouts.brand import brand_rows
-from handouts.build import BuildOptions, BuildResult, build
+from handouts.build import BuildInterrupted, BuildOptions, BuildResult, build
 from handouts.config import PDF_VARIANTS
+from handouts.destination import checked_output_folder
 from handouts.errors import ContentError, HandoutsError, display_path
 from handouts.plan import Kind
 from handouts.progress import Progress, summary_line
@@ -264,8 +265,12 @@ def build_command(
 def _run_build(project: Project, options: BuildOptions, verbose: bool = False) -> None:
     """Build with a progress display, then report what was written and what failed."""
     started = time.monotonic()
-    with Progress(verbose=verbose) as progress:
-        result = build(project, options, on_start=progress.start, on_done=progress.done)
+    try:
+        with Progress(verbose=verbose) as progress:
+            result = build(project, options, on_start=progress.start, on_done=progress.done)
+    except BuildInterrupted as stop:  # what was built and removed, then "Aborted!"
+        _report(stop.result, time.monotonic() - started, raise_on_failure=False)
+        raise click.Abort() from None
     _report(result, time.monotonic() - started)
 
 
@@ -282,7 +287,7 @@ def _kinds(only: str | None, with_binder: bool, project: Project) -> tuple[Kind,
     return None  # the project's settings
 
 
-def _report(result: BuildResult, seconds: float) -> None:
+def _report(result: BuildResult, seconds: float, raise_on_failure: bool = True) -> None:
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     for outcome in result.built:
@@ -290,9 +295,13 @@ def _report(result: BuildResult, seconds: float) -> None:
             click.echo(f"{outcome.job.output}: warning: {warning}", err=True)
     for outcome in result.failed:
         click.echo(f"{outcome.job.output}: error: {outcome.error}", err=True)
+    for job in result.removed_stopped:
+        click.echo(
+            f"{job.output}: not built, and its previous file was out of date: removed", err=True
+        )
     click.echo(summary_line(result, seconds))
     failed = len(result.failed)
-    if failed:
+    if failed and raise_on_failure:
         raise HandoutsError(f"{failed} document{'s' if failed != 1 else ''} failed")
 
 
@@ -421,8 +430,7 @@ def audit_command(
     problems = report.all_problems()
     for problem in problems:
         click.echo(str(problem), err=True)
-    folder = (output or project.config.output_dir).resolve()
-    written = write_reports(report, folder)
+    written = write_reports(report, checked_output_folder(project, output))
     click.echo("wrote " + ", ".join(display_path(p) for p in written))
     errors = sum(p.severity == "error" for p in problems)
     if errors:

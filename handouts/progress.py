@@ -99,14 +99,17 @@ class Progress:
 
 
 def summary_line(result: BuildResult, seconds: float | None = None) -> str:
-    """``built 45, 3 up to date, 1 failed: output/ (12.3 s)``."""
+    """``built 45, 3 up to date, 1 failed, 1 out-of-date file removed: output/ (12.3 s)``."""
     parts = [f"built {len(result.built)}"]
     if result.skipped:
         parts.append(f"{len(result.skipped)} up to date")
     if result.failed:
         parts.append(f"{len(result.failed)} failed")
     if result.stopped:
-        parts.append(f"{len(result.stopped)} not built (stopped at the first failure)")
+        why = "interrupted" if result.interrupted else "stopped at the first failure"
+        parts.append(f"{len(result.stopped)} not built ({why})")
+    if removed := len(result.removed):
+        parts.append(f"{removed} out-of-date file{'s' if removed != 1 else ''} removed")
     took = f" ({seconds:.1f} s)" if seconds is not None else ""
     return f"{', '.join(parts)}: {result.output_dir}{took}"
 

@@ -186,8 +186,8 @@ class Worker:
             self.laid_out[(job.kind, job.condition)] = fit
         pages = len(fit.document.pages)
         if not fit.fits:
-            error = f"{fit.problem}; nothing was written"
-            return Rendered(job, error=error, pages=pages, warnings=warnings)
+            # The build says what became of the previous file (build.py).
+            return Rendered(job, error=fit.problem, pages=pages, warnings=warnings)
         data = self.renderer.write(
             fit.document, _epoch(context), warnings, self.settings.pdf_variant
         )
@@ -245,7 +245,7 @@ class Worker:
             self.settings.pdf_variant,
         )
         if binder.document is None:
-            return Rendered(job, error=f"{binder.problem}; nothing was written", warnings=warnings)
+            return Rendered(job, error=binder.problem, warnings=warnings)
         epoch = _epoch(binder.context)
         data = self.renderer.write(binder.document, epoch, warnings, self.settings.pdf_variant)
         write_atomic(self.output_dir / job.output, data)

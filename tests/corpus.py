@@ -601,6 +601,14 @@ CASES: list[Case] = [
         "brand.toml:",
         args=("--strict",),
     ),
+    # ---- the output folder ----
+    Case(
+        "out-holds-the-project",
+        lambda root: None,
+        "the output folder holds the project folder",
+        "--out /:",
+        args=("--out", "/"),  # the last --out wins
+    ),
     # ---- templates ----
     Case(
         "template-undefined",
