@@ -6,6 +6,7 @@ with pypdfium2, at a size that reads on GitHub without bloating the repository.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +17,9 @@ from handouts.build import BuildOptions, build
 from handouts.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from tests.content_sets import add_conditions  # noqa: E402  (the tests' larger sets)
+
 DOCS = REPO / "docs"
 SCALE = 1.1  # 72 dpi x 1.1: a Letter page is 673 x 871 pixels
 # (image name, brand, document, page index)
@@ -44,6 +48,33 @@ def main() -> int:
             pdf[index].render(scale=SCALE).to_pil().save(DOCS / image, optimize=True)
             pdf.close()
             print(f"wrote docs/{image}")
+    return eight_conditions()
+
+
+def eight_conditions() -> int:
+    """The summary with an 8th condition (a copy of a bundled row under another name,
+    test data), in the brand with the widest text face: what the README promises."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(REPO / "conditions", root / "conditions")
+        add_conditions(root, 8)
+        (root / "handouts.toml").write_text(
+            f'title = "IVIG, 8 conditions"\nstyles = "{REPO / "styles"}"\n'
+            f'templates = "{REPO / "templates"}"\nlanguages = ["en"]\n',
+            "utf-8",
+        )
+        options = BuildOptions(
+            output=root / "out", brands=("lakeside-infusion",), kinds=("summary",)
+        )
+        result = build(load_project(root / "handouts.toml"), options)
+        if result.failed:
+            print(f"8 conditions: {result.failed[0].error}", file=sys.stderr)
+            return 1
+        image = "clinician-summary-8-conditions.png"
+        pdf = pdfium.PdfDocument(root / "out/lakeside-infusion/en/clinician-summary.pdf")
+        pdf[0].render(scale=SCALE).to_pil().save(DOCS / image, optimize=True)
+        pdf.close()
+        print(f"wrote docs/{image} ({result.outcomes[0].fit})")
     return 0
 
 

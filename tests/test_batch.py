@@ -124,13 +124,18 @@ def test_a_brand_change_rebuilds_that_brand_and_an_option_change_rebuilds_all(
 
 
 def _too_long(project_dir: Path, condition: str) -> None:
-    """Make one handout run past its two pages: it fails when laid out, not before."""
+    """Make one handout run past its two pages: it fails when laid out, not before
+    (each list stays under max_section_words, so loading lets it through)."""
     path = project_dir / f"conditions/{condition}.en.yaml"
     text = path.read_text("utf-8")
-    marker = "    questions:\n"  # under add: the condition's own questions
-    assert marker in text
-    extra = "".join(f'      - "Question number {n} to ask at the next visit?"\n' for n in range(60))
-    path.write_text(text.replace(marker, marker + extra, 1), "utf-8")
+    for marker, line in (
+        ("    questions:\n", '      - "Question number {n} to ask at the next visit?"\n'),
+        ("  about_condition:\n", '    - "Sentence number {n} about the condition, said again."\n'),
+    ):
+        assert marker in text
+        extra = "".join(line.format(n=n) for n in range(30))
+        text = text.replace(marker, marker + extra, 1)
+    path.write_text(text, "utf-8")
 
 
 def test_one_failing_document_does_not_stop_the_others(project_copy: Path) -> None:
