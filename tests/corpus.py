@@ -579,6 +579,20 @@ CASES: list[Case] = [
         "took longer than 2 s",
         renders=True,
     ),
+    # A clinic's name long enough to push the footer's last line off the page: WeasyPrint
+    # would clip it without a word; the fit fails instead.
+    Case(
+        "clinic-name-runs-out-of-the-footer",
+        replace(
+            BRAND_TOML,
+            'name = "Maple Grove Children\'s Hospital"',
+            "name = \"Maple Grove Children's Hospital and Regional Medical Center for Pediatric "
+            "Rheumatology, Immunology, Infusion Therapy and Family-Centered Care of the Greater "
+            'Maple Grove Valley, Department of Pediatrics and Adolescent Medicine"',
+        ),
+        "would be cut off",
+        renders=True,
+    ),
     # ---- text no font of the brand draws, a logo too wide to read (warnings: --strict) ----
     Case(
         "brand-name-in-a-script-no-font-has",
