@@ -3,8 +3,9 @@
 Built files go into a folder of their own. ``--out .`` or ``output = "styles"`` would
 scatter PDFs among the content, templates and styles (and the next build would read
 them back as inputs), so the output folder may not be the project folder, a content,
-template, style, brand or stylesheet folder, a folder inside one of those, or a folder
-that holds any of them. Symbolic links are resolved before comparing.
+template, style, brand or stylesheet folder, a folder inside one of those (a stylesheet
+given with ``-s`` may sit in the project folder or above it: inside its folder is
+fine), or a folder that holds any of them. Symbolic links are resolved before comparing.
 """
 
 from __future__ import annotations
@@ -30,8 +31,13 @@ def protected_folders(project: Project) -> list[tuple[str, Path]]:
         ("the default styles folder", default_styles()),
     ]
     named += [(f"the folder of brand '{name}'", b.folder) for name, b in project.brands.items()]
-    named += [(f"the folder of stylesheet {p.name}", p.parent) for p in project.stylesheets]
     return [(what, folder.resolve()) for what, folder in named]
+
+
+def stylesheet_folders(project: Project) -> list[tuple[str, Path]]:
+    """The folders of the project's own stylesheets. One may be the project folder or
+    a folder above it (``-s ~/ward4.css``): output may go inside it, not into it."""
+    return [(f"the folder of stylesheet {p.name}", p.parent.resolve()) for p in project.stylesheets]
 
 
 def refusal(project: Project, folder: Path) -> str | None:
@@ -43,7 +49,7 @@ def refusal(project: Project, folder: Path) -> str | None:
     if folder in root.parents:
         return f"holds the project folder {root}"
     protected = protected_folders(project)
-    for what, place in protected:
+    for what, place in protected + stylesheet_folders(project):
         if folder == place:
             return f"is {what} ({display_path(place)})"
     # Inside several (a brand folder is inside styles/): name the nearest.
@@ -51,7 +57,7 @@ def refusal(project: Project, folder: Path) -> str | None:
     if inside:
         what, place = max(inside, key=lambda found: len(found[1].parts))
         return f"is inside {what} ({display_path(place)})"
-    for what, place in protected:
+    for what, place in protected + stylesheet_folders(project):
         if folder in place.parents:
             return f"holds {what} ({display_path(place)})"
     return None
