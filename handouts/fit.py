@@ -13,7 +13,7 @@ that says what to shorten: for the summary, its longest rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,11 +157,12 @@ def fit_summary(
     three layouts instead of up to five, each about half a second. ``hint`` is the
     step the same inputs took last time, tried first: fitting is deterministic.
     """
-    search = _SizeSearch(renderer, html, base, sheets, warnings, variant)
-    larger = None
-    if overflow in SHEETS:
-        larger_sheets = [*sheets, summary_sheet(overflow)]
-        larger = _SizeSearch(renderer, html, base, larger_sheets, warnings, variant, overflow)
+
+    def lay_out(extra: list[Stylesheet]) -> Document:
+        return renderer.layout(html, base, [*sheets, *extra], warnings, variant)
+
+    search = _SizeSearch(lay_out)
+    larger = _SizeSearch(lay_out, overflow) if overflow in SHEETS else None
     for tried in filter(None, [search, larger]):
         if hint and (found := tried.hinted(hint)):
             return found
@@ -178,8 +179,9 @@ def fit_summary(
         found = search.largest(len(document.pages))
         assert found is not None  # the floor itself fits that many
         return found
-    rows = list(row_heights(document))
-    longest = sorted(row_heights(document).items(), key=lambda item: -item[1])[:3]
+    heights = row_heights(document)
+    last = list(heights)[-1]
+    longest = sorted(heights.items(), key=lambda item: -item[1])[:3]
     where = f" on {overflow} paper" if overflow in SHEETS else ""
     remedy = OVERFLOW_HELP if overflow == "fail" else 'set summary_overflow = "continue"'
     return Fitted(
@@ -187,7 +189,7 @@ def fit_summary(
         False,
         search.labels[-1],
         f"{len(document.pages)} pages{where} even at {SUMMARY_SIZES[-1]:g} pt, the smallest "
-        f"type allowed; the last row, {rows[-1]}, does not fit on one page: {remedy}, or "
+        f"type allowed; the last row, {last}, does not fit on one page: {remedy}, or "
         "shorten the longest rows: "
         + ", ".join(f"{name} ({height / PX_PER_INCH:.1f} in)" for name, height in longest),
     )
@@ -196,32 +198,15 @@ def fit_summary(
 class _SizeSearch:
     """Lays the summary out at the sizes it is asked for, once each."""
 
-    def __init__(
-        self,
-        renderer: Renderer,
-        html: str,
-        base: Any,
-        sheets: Sequence[Stylesheet],
-        warnings: list[str],
-        variant: str,
-        sheet: str = "",
-    ) -> None:
-        self.renderer = renderer
-        self.html = html
-        self.base = base
-        self.sheets = [*sheets]
-        self.warnings = warnings
-        self.variant = variant
+    def __init__(self, lay_out: Callable[[list[Stylesheet]], Document], sheet: str = "") -> None:
+        self.lay_out = lay_out  # with the stylesheets to add to the document's own
         self.prefix = [summary_sheet(sheet)] if sheet else []
         self.labels = [", ".join(filter(None, [sheet, f"{size:g} pt"])) for size in SUMMARY_SIZES]
         self.laid_out: dict[int, Document] = {}
 
     def pages(self, index: int) -> int:
         if index not in self.laid_out:
-            sheets = [*self.sheets, summary_size(SUMMARY_SIZES[index])]
-            self.laid_out[index] = self.renderer.layout(
-                self.html, self.base, sheets, self.warnings, self.variant
-            )
+            self.laid_out[index] = self.lay_out([*self.prefix, summary_size(SUMMARY_SIZES[index])])
         return len(self.laid_out[index].pages)
 
     @property

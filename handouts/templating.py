@@ -36,6 +36,31 @@ def inline(text: str) -> Markup:
     return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
 
 
+# A dose and its unit ("2 g/kg", "0.4 g/kg/day"): a line may break after a slash, and
+# "2 g/" at a line's end with "kg" below is a misreading waiting to happen.
+_DOSE = re.compile(r"(?:\d+(?:[.,]\d+)?\s)?[^\W\d_]{1,4}(?:/[^\W\d_]{1,4})+(?![^\W\d_])")
+
+
+def doses(text: Markup) -> Markup:
+    """HTML with each dose kept on one line (applied after ``inline``)."""
+    return Markup(_DOSE.sub(r'<span class="nowrap">\g<0></span>', str(text)))
+
+
+_LAST_WORD = re.compile(r"(\S+)$")
+
+
+def cited(text: Markup, cite: str) -> Markup:
+    """HTML with its citation numbers set after its last word, on the same line: a line
+    holding only "4-9" costs the row a line and reads as a stray number. Text ending
+    in markup keeps the numbers after it, free to wrap."""
+    note = Markup('<sup class="cite">{}</sup>').format(cite)
+    match = _LAST_WORD.search(str(text))
+    if match is None or "<" in match[1] or ">" in match[1]:
+        return text + note
+    glued = Markup('<span class="nowrap">{}</span>').format(Markup(match[1]) + note)
+    return Markup(str(text)[: match.start()]) + glued
+
+
 def make_environment(
     project_templates: Path | None, translations: gettext.NullTranslations | None = None
 ) -> Environment:
@@ -63,6 +88,8 @@ def make_environment(
         translations or gettext.NullTranslations(), newstyle=True
     )
     env.filters["inline"] = inline
+    env.filters["doses"] = doses
+    env.filters["cited"] = cited
     env.filters["upper_first"] = upper_first
     env.globals["search_path"] = [str(p) for p in unique]
     return env

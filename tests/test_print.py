@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -277,8 +278,8 @@ def test_summary_past_the_floor_fails_naming_the_longest_rows(project_copy: Path
     assert code == 1
     assert "clinician-summary.pdf: error: 2 pages even at 7.5 pt" in output
     assert "the last row, Systemic lupus erythematosus (lupus), does not fit" in output
-    assert "shorten the longest rows: " in output
-    assert "Kawasaki disease" in output
+    longest = output.split("shorten the longest rows: ")[1].split(";")[0]
+    assert len(re.findall(r"\w\)? \(\d\.\d in\)", longest)) == 3, longest
     assert not (project_copy / "output" / BRAND / "en/clinician-summary.pdf").exists()
 
 

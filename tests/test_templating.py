@@ -51,3 +51,22 @@ def test_citations_are_numbered_in_reading_order_and_ranges_compressed() -> None
     assert cite_label(["e", "c", "d", "a"], numbers) == "2\u20135"
     assert cite_label(["b", "d"], numbers) == "1,4"
     assert cite_label(["b", "a", "d"], numbers) == "1,2,4"
+
+
+def test_a_dose_in_the_summary_never_breaks_between_its_number_and_unit() -> None:
+    from handouts.templating import doses, inline
+
+    html = str(doses(inline("0.4 g/kg/day for 5 days (2 g/kg total); hemoglobin/hematocrit")))
+    assert '<span class="nowrap">0.4 g/kg/day</span>' in html
+    assert '<span class="nowrap">2 g/kg</span> total' in html
+    assert "hemoglobin/hematocrit" in html  # words, not a unit: free to break
+    assert str(doses(inline("<b>1 g/kg</b>"))).startswith("&lt;b&gt;")  # still escaped
+
+
+def test_citation_numbers_stay_on_the_line_of_the_last_word() -> None:
+    from handouts.templating import cited, inline
+
+    html = str(cited(inline("No US label indication: off-label."), "4\u20139"))
+    assert html.endswith('<span class="nowrap">off-label.<sup class="cite">4\u20139</sup></span>')
+    # Text that ends in markup keeps its numbers after it, unglued.
+    assert str(cited(inline("ends **bold**"), "3")).endswith('</strong><sup class="cite">3</sup>')
