@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
-from handouts.plan import BuildOptions
+from handouts.jobs import BuildOptions
 from handouts.project import Project
 from handouts.worker import Worker
 

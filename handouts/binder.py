@@ -22,7 +22,7 @@ from handouts.cascade import Stylesheet
 from handouts.context import BinderPart, binder_context
 from handouts.fit import Fitted
 from handouts.i18n import language_name
-from handouts.plan import Job
+from handouts.jobs import Job
 from handouts.project import Project
 from handouts.render import Renderer
 from handouts.templating import render_template

@@ -31,6 +31,7 @@ from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
 from handouts.glyphs import check_clinic, coverage
 from handouts.i18n import N_, SOURCE_LANGUAGE, language_name
+from handouts.jobs import EVERY
 from handouts.logo import (
     LOGO_TYPES,
     LogoBox,
@@ -45,7 +46,6 @@ from handouts.tokens import Token, check_tokens, first_family, merge_tokens, res
 
 BRAND_FILE = "brand.toml"
 BRAND_CSS = "brand.css"
-ALL_BRANDS = "all"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-]{5,22}[0-9]$")
@@ -368,6 +368,6 @@ def load_brand(
 
 def missing_brand(name: str, brands_dir: Path, location: Location) -> Problem:
     known = ", ".join(brand_names(brands_dir)) or "none"
-    if name == ALL_BRANDS:
+    if name == EVERY:
         return Problem(location, f"no brands in {brands_dir}: each is a folder with {BRAND_FILE}")
     return Problem(location, f"no brand '{name}' in {brands_dir} (brands found: {known})")

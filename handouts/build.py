@@ -27,6 +27,7 @@ from handouts.errors import ContentError, display_path
 from handouts.fonts import font_files
 from handouts.i18n import SOURCE_LANGUAGE, language_name
 from handouts.inputs import FileHashes, hash_inputs, inputs_of
+from handouts.jobs import BuildOptions, BuildSettings, Job, Kind
 from handouts.manifest import Entry, Manifest
 from handouts.output import (
     OutputError,
@@ -36,7 +37,7 @@ from handouts.output import (
     remove_partials,
     sha256_file,
 )
-from handouts.plan import BuildOptions, Job, Kind, Settings, output_folder, plan
+from handouts.plan import build_settings, output_folder, plan
 from handouts.project import Project
 from handouts.task import Layout, Rendered, Task
 from handouts.templating import template_folders
@@ -264,7 +265,7 @@ class _Run:
     def __init__(self, project: Project, options: BuildOptions) -> None:
         self.project = project
         self.options = options
-        self.settings = Settings.of(project, options)
+        self.settings = build_settings(project, options)
         self.output_dir = output_folder(project, options)
         # Inputs of every document: every template on the search path and every font.
         folders = template_folders(project.config.templates_dir)
@@ -414,7 +415,7 @@ class _Run:
         return Outcome(job, path, result.pages, None, result.warnings, result.fit)
 
 
-def _input_sheets(project: Project, job: Job, settings: Settings) -> list[Stylesheet]:
+def _input_sheets(project: Project, job: Job, settings: BuildSettings) -> list[Stylesheet]:
     """Every stylesheet that may shape the document: its own, the tight-spacing one the
     fitting step may add, and for a binder those of all its parts."""
     kinds: tuple[Kind, ...] = (
@@ -472,6 +473,6 @@ def stylesheets_for(
     project: Project, job: Job, options: BuildOptions | None = None
 ) -> list[Stylesheet]:
     """The stylesheets one job's document is rendered with, in cascade order."""
-    settings = Settings.of(project, options or BuildOptions())
+    settings = build_settings(project, options or BuildOptions())
     brand, _ = project.brands[job.brand], project.translate(job.lang)
     return stylesheets(job, brand, settings, project.stylesheets, _)

@@ -13,7 +13,7 @@ from pathlib import Path
 from handouts.brand import Brand
 from handouts.defaults import default_styles
 from handouts.i18n import ENGLISH, N_, Translate, text_direction
-from handouts.plan import Job, Settings
+from handouts.jobs import BuildSettings, Job
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Stylesheet:
 
 
 def stylesheets(
-    job: Job, brand: Brand, build: Settings, extra: list[Path], _: Translate = ENGLISH
+    job: Job, brand: Brand, build: BuildSettings, extra: list[Path], _: Translate = ENGLISH
 ) -> list[Stylesheet]:
     """The cascade, last wins: defaults, paper size, the brand, the edition (large print
     must win over a brand's sizes), print-shop page marks, then the project's own

@@ -19,7 +19,7 @@ from handouts.build import BuildInterrupted, BuildOptions, BuildResult, build
 from handouts.config import PDF_VARIANTS
 from handouts.destination import checked_output_folder
 from handouts.errors import ContentError, HandoutsError, display_path
-from handouts.plan import Kind
+from handouts.jobs import Kind
 from handouts.progress import Progress, summary_line
 from handouts.project import Project, load_project
 from handouts.scaffold import InitOptions, init_project

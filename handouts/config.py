@@ -14,11 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from handouts.errors import ConfigError, ContentError
+from handouts.jobs import DEFAULT_VARIANT, Edition, Paper
 from handouts.sources import DEFAULT_MAX_INPUT_KB, InputError, load_toml, validate
 
 CONFIG_NAME = "handouts.toml"
-Paper = Literal["letter", "a4"]
-Edition = Literal["standard", "large-print"]
 SummaryOverflow = Literal["fail", "continue", "legal", "tabloid", "a3"]
 # Every variant keeps the tag tree: PDF/UA-1 is the default; the PDF/A ones are for
 # archives and PDF/X-3 for print shops (X-1a needs CMYK, and X-4 writes a random
@@ -34,12 +33,11 @@ PDF_VARIANTS = (
     "pdf/a-3b",
     "pdf/x-3",
 )
-DEFAULT_VARIANT = "pdf/ua-1"
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 
 
-class Settings(BaseModel):
-    """Settings read from ``handouts.toml``. Every field has a default."""
+class ProjectSettings(BaseModel):
+    """ProjectSettings read from ``handouts.toml``. Every field has a default."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -131,7 +129,7 @@ class ProjectConfig(BaseModel):
 
     root: Path
     config_path: Path | None
-    settings: Settings
+    settings: ProjectSettings
 
     def path(self, relative: Path) -> Path:
         return relative if relative.is_absolute() else (self.root / relative).resolve()
@@ -176,7 +174,7 @@ def load_settings(config: Path | None = None, *, search_from: Path | None = None
         raise ContentError([exc.problem]) from exc
     config = config.resolve()
     source.path = config
-    settings, problems = validate(Settings, source)
+    settings, problems = validate(ProjectSettings, source)
     if settings is None:
         raise ContentError(problems)
     return ProjectConfig(root=config.parent, config_path=config, settings=settings)

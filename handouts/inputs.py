@@ -19,8 +19,8 @@ from handouts import __version__
 from handouts.cascade import Stylesheet
 from handouts.defaults import PACKAGE_DIR, defaults_dir
 from handouts.i18n import catalog_path
+from handouts.jobs import BuildOptions, BuildSettings, Job
 from handouts.output import sha256_bytes, sha256_file
-from handouts.plan import BuildOptions, Job, Settings
 from handouts.project import Project
 
 # Libraries whose upgrade can change the bytes of a PDF: the layout engine, its PDF
@@ -124,7 +124,9 @@ def _input_name(project: Project, path: Path) -> str:
     return str(path)
 
 
-def hash_inputs(inputs: dict[str, str], job: Job, options: BuildOptions, build: Settings) -> str:
+def hash_inputs(
+    inputs: dict[str, str], job: Job, options: BuildOptions, build: BuildSettings
+) -> str:
     digest = hashlib.sha256()
     for name in sorted(inputs):
         digest.update(f"{name}\0{inputs[name]}\n".encode())

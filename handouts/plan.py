@@ -9,77 +9,32 @@ office-printer copy.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from handouts.brand import ALL_BRANDS
-from handouts.config import DEFAULT_VARIANT, Edition, Paper
 from handouts.errors import ContentError, Location, OptionError, Problem
 from handouts.i18n import SOURCE_LANGUAGE, language_name
+from handouts.jobs import (
+    DEFAULT_VARIANT,
+    EDITIONS,
+    EVERY,
+    BuildOptions,
+    BuildSettings,
+    Edition,
+    Job,
+)
 from handouts.project import Project
 
-Format = Literal["pdf", "html"]
-Kind = Literal["handout", "summary", "binder"]
-ALL = ALL_BRANDS  # "all" selects every brand, language, condition or edition
-EDITIONS: tuple[Edition, ...] = ("standard", "large-print")
 
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What to build. Empty selections and None mean the project's settings."""
-
-    conditions: tuple[str, ...] = ()
-    brands: tuple[str, ...] = ()  # ("all",) for every brand
-    languages: tuple[str, ...] = ()  # ("all",) for every language with content
-    editions: tuple[str, ...] = ()  # ("all",) for standard and large print
-    output: Path | None = None
-    format: Format = "pdf"
-    paper: Paper | None = None
-    pdf_variant: str | None = None
-    print_shop: bool | None = None
-    kinds: tuple[Kind, ...] | None = None  # what to make; None: the project's settings
-    # How to run, not what to make (never part of a document's inputs):
-    workers: int | None = None  # worker processes; None: one per core, 0: in this process
-    force: bool = False  # rebuild documents that are up to date
-    fail_fast: bool = False  # stop at the first document that fails
-
-
-@dataclass(frozen=True)
-class Job:
-    kind: Kind
-    brand: str
-    lang: str
-    condition: str | None
-    output: str  # relative to the output folder
-    edition: Edition = "standard"
-    # The language of the text when it is not ``lang``: an untranslated condition
-    # printed in the fallback language, in ``lang``'s folder, with a notice.
-    source_lang: str | None = None
-
-    @property
-    def content_lang(self) -> str:
-        return self.source_lang or self.lang
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The build-wide choices, options over the project's settings."""
-
-    paper: Paper
-    pdf_variant: str
-    print_shop: bool
-
-    @classmethod
-    def of(cls, project: Project, options: BuildOptions) -> Settings:
-        settings = project.config.settings
-        print_shop = settings.print_shop if options.print_shop is None else options.print_shop
-        variant = options.pdf_variant or settings.pdf_variant
-        if print_shop and not options.pdf_variant and settings.pdf_variant == DEFAULT_VARIANT:
-            variant = "pdf/x-3"  # a print shop's preflight looks for PDF/X
-        return cls(
-            paper=options.paper or settings.paper, pdf_variant=variant, print_shop=print_shop
-        )
+def build_settings(project: Project, options: BuildOptions) -> BuildSettings:
+    """The build-wide choices: options over the project's settings."""
+    settings = project.config.settings
+    print_shop = settings.print_shop if options.print_shop is None else options.print_shop
+    variant = options.pdf_variant or settings.pdf_variant
+    if print_shop and not options.pdf_variant and settings.pdf_variant == DEFAULT_VARIANT:
+        variant = "pdf/x-3"  # a print shop's preflight looks for PDF/X
+    return BuildSettings(
+        paper=options.paper or settings.paper, pdf_variant=variant, print_shop=print_shop
+    )
 
 
 def output_folder(project: Project, options: BuildOptions) -> Path:
@@ -100,7 +55,7 @@ def select(
     loading has checked, with its line.)"""
     if not requested:
         return list(default)
-    if ALL in requested:
+    if EVERY in requested:
         return list(available)
     unknown = [name for name in requested if name not in available]
     if unknown:
@@ -117,7 +72,7 @@ def untranslated(project: Project, lang: str, requested: Sequence[str]) -> list[
     problems = []
     for cid in requested:
         has = [clang for clang in project.languages() if (clang, cid) in project.conditions]
-        if cid == ALL or not has or cid in project.borrowed(lang) or lang in has:
+        if cid == EVERY or not has or cid in project.borrowed(lang) or lang in has:
             continue
         source = SOURCE_LANGUAGE if SOURCE_LANGUAGE in has else has[0]
         problems.append(
@@ -143,7 +98,7 @@ def folder(brand: str, lang: str, edition: Edition, print_shop: bool) -> str:
 
 def plan(project: Project, options: BuildOptions) -> list[Job]:
     settings = project.config.settings
-    build = Settings.of(project, options)
+    build = build_settings(project, options)
     brands = select(
         options.brands, sorted(project.brands), project.default_brands(), "brand", "--brand"
     )

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.brand import ALL_BRANDS, Brand, brand_names, load_brand, missing_brand
+from handouts.brand import Brand, brand_names, load_brand, missing_brand
 from handouts.config import ProjectConfig, load_settings
 from handouts.content import (
     Condition,
@@ -29,6 +29,7 @@ from handouts.errors import strict as strict_problems
 from handouts.fonts import font_dirs
 from handouts.glyphs import check_content, coverage
 from handouts.i18n import Translate, package_locale_dir, translations, translator
+from handouts.jobs import EVERY
 from handouts.resources import allowed_roots, check_stylesheet
 from handouts.sources import InputError, SourceFile, dotted_path, load_toml, load_yaml, validate
 
@@ -85,7 +86,7 @@ class Project:
     def default_brands(self) -> list[str]:
         """The brands a build makes when none is named."""
         wanted = self.config.settings.brands
-        return sorted(self.brands) if ALL_BRANDS in wanted else list(dict.fromkeys(wanted))
+        return sorted(self.brands) if EVERY in wanted else list(dict.fromkeys(wanted))
 
     def condition_ids(self, lang: str) -> list[str]:
         return sorted(cid for (clang, cid) in self.conditions if clang == lang)
@@ -386,10 +387,10 @@ def _load_brands(project: Project) -> list[Problem]:
         if brand is not None:
             project.brands[name] = brand
     wanted = project.config.settings.brands
-    if ALL_BRANDS in wanted:
+    if EVERY in wanted:
         if not brand_names(brands_dir):
             where = _setting_location(project.config, "styles")
-            problems.append(missing_brand(ALL_BRANDS, brands_dir, where))
+            problems.append(missing_brand(EVERY, brands_dir, where))
         return problems
     for name in wanted:
         if name not in project.brands and not any(

@@ -16,9 +16,9 @@ from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
 
 from handouts.cascade import Stylesheet
-from handouts.config import DEFAULT_VARIANT
 from handouts.fetcher import SafeFetcher
 from handouts.fonts import font_face_css
+from handouts.jobs import DEFAULT_VARIANT
 
 
 def fast_subsetting() -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from handouts.plan import Job
+from handouts.jobs import Job
 
 # A binder part's fitting step from an earlier build of the same inputs, by
 # (kind, condition): the binder then lays each part out once.

@@ -24,8 +24,9 @@ from handouts.errors import BuildError
 from handouts.fit import Fitted, fit_handout, fit_summary, margin_overflow
 from handouts.fonts import font_face_css
 from handouts.i18n import language_name, translations
+from handouts.jobs import BuildOptions, Job
 from handouts.output import sha256_bytes, write_atomic
-from handouts.plan import BuildOptions, Job, Settings, output_folder
+from handouts.plan import build_settings, output_folder
 from handouts.project import Project
 from handouts.render import Renderer
 from handouts.task import Hints, Layout, Rendered, Task
@@ -100,7 +101,7 @@ class Worker:
     def __init__(self, project: Project, options: BuildOptions) -> None:
         self.project = project
         self.options = options
-        self.settings = Settings.of(project, options)
+        self.settings = build_settings(project, options)
         self.output_dir = output_folder(project, options)
         self._envs: dict[str, Environment] = {}
         self.renderer = Renderer(project.resource_roots())

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from handouts.build import BuildResult, build
+from handouts.jobs import BuildOptions
 from handouts.logo import LogoBox, logo_shape
-from handouts.plan import BuildOptions
 from handouts.project import load_project
 from tests.conftest import copy_project
 from tests.helpers import edit, run

@@ -15,7 +15,7 @@ from pypdf.generic import DictionaryObject
 from handouts.build import BuildOptions, BuildResult, build, stylesheets_for
 from handouts.defaults import defaults_dir
 from handouts.fonts import font_dirs
-from handouts.plan import Job
+from handouts.jobs import Job
 from handouts.project import Project, load_project
 from handouts.render import Renderer
 from handouts.templating import make_environment

@@ -19,8 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from handouts.cascade import page_labels
-from handouts.config import Edition
-from handouts.plan import Job, Kind
+from handouts.jobs import Edition, Job, Kind
 from tests.conftest import copy_project
 from tests.helpers import run
 from tests.test_languages import ARABIC, BRAND, _script_copy

@@ -21,8 +21,8 @@ from pypdf import PdfReader
 from ruamel.yaml import YAML
 
 from handouts.build import BuildOptions, build
+from handouts.jobs import Job
 from handouts.output import TEMP_PREFIX, sha256_file
-from handouts.plan import Job
 from handouts.project import Project, load_project
 from handouts.worker import Worker
 from tests.conftest import REPO

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from handouts.audit import summary_fit
 from handouts.build import BuildResult, layouts
-from handouts.plan import Job
+from handouts.jobs import Job
 from handouts.project import load_project
 from handouts.summary_layout import Cell, measure_for, plan_table, wrapped_lines
 from tests.conftest import BRAND, BRANDS, REPO, copy_project

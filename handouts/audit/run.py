@@ -24,7 +24,8 @@ from handouts.errors import Location, Problem
 from handouts.errors import strict as strict_problems
 from handouts.fit import TIGHT
 from handouts.i18n import translations
-from handouts.plan import Job, select
+from handouts.jobs import Job
+from handouts.plan import select
 from handouts.project import Project
 from handouts.sources import SourceFile
 from handouts.templating import make_environment

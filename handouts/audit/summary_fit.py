@@ -85,7 +85,7 @@ def measured(
     """Each summary laid out as the build would: its fitting step, and an error where
     the build would fail (a warning where it is at its smallest type)."""
     from handouts.build import layouts  # lays pages out: only for the audit
-    from handouts.plan import Job
+    from handouts.jobs import Job
 
     jobs = [
         Job("summary", brand, lang, None, "")

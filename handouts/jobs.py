@@ -1,0 +1,70 @@
+"""The build's shared vocabulary: document kinds, editions, options, jobs.
+
+Small and light on purpose: it imports nothing else of this package, so every stage
+(planning, hashing inputs, rendering, the audit, the CLI) can share these types
+without pulling in another stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["handout", "summary", "binder"]
+Edition = Literal["standard", "large-print"]
+Paper = Literal["letter", "a4"]
+Format = Literal["pdf", "html"]
+KINDS: tuple[Kind, ...] = ("handout", "summary", "binder")
+EDITIONS: tuple[Edition, ...] = ("standard", "large-print")
+EVERY = "all"  # selects every brand, language, condition or edition
+DEFAULT_VARIANT = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build. Empty selections and None mean the project's settings."""
+
+    conditions: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()  # ("all",) for every brand
+    languages: tuple[str, ...] = ()  # ("all",) for every language with content
+    editions: tuple[str, ...] = ()  # ("all",) for standard and large print
+    output: Path | None = None
+    format: Format = "pdf"
+    paper: Paper | None = None
+    pdf_variant: str | None = None
+    print_shop: bool | None = None
+    kinds: tuple[Kind, ...] | None = None  # what to make; None: the project's settings
+    # How to run, not what to make (never part of a document's inputs):
+    workers: int | None = None  # worker processes; None: one per core, 0: in this process
+    force: bool = False  # rebuild documents that are up to date
+    fail_fast: bool = False  # stop at the first document that fails
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """The build-wide choices: the options over the project's settings (plan.py)."""
+
+    paper: Paper
+    pdf_variant: str
+    print_shop: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document: its kind, brand, language, condition (a handout's), edition and
+    where it goes, relative to the output folder."""
+
+    kind: Kind
+    brand: str
+    lang: str
+    condition: str | None
+    output: str
+    edition: Edition = "standard"
+    # The language of the text when it is not ``lang``: an untranslated condition
+    # printed in the fallback language, in ``lang``'s folder, with a notice.
+    source_lang: str | None = None
+
+    @property
+    def content_lang(self) -> str:
+        return self.source_lang or self.lang
