@@ -18,11 +18,11 @@ from typing import Any
 from jinja2 import Environment
 from weasyprint import Document
 
-from handouts.cascade import Stylesheet
 from handouts.context import BinderPart, binder_context
 from handouts.fit import Fitted
 from handouts.i18n import language_name
-from handouts.jobs import Job
+from handouts.jobs import Job, Stylesheet
+from handouts.kinds import KINDS
 from handouts.project import Project
 from handouts.render import Renderer
 from handouts.templating import render_template
@@ -55,20 +55,19 @@ def make_binder(
     """
     _ = project.translate(job.lang)
     parts: list[tuple[str, str, Fitted]] = []
-    for condition in project.covered(job.lang):
-        # A borrowed handout is the one built for this language's folder, notice and all.
-        source = None if condition.lang == job.lang else condition.lang
-        part = Job("handout", job.brand, job.lang, condition.id, "", "standard", source)
+    *handouts, summary_job, _itself = KINDS["binder"].parts(project, job)
+    for part, condition in zip(handouts, project.covered(job.lang), strict=True):
         fitted = fitted_for(part)
         if not fitted.fits:
             return Binder(None, problem=f"handout {condition.id}: {fitted.problem}")
+        source = part.source_lang
         kind = (
             _("Patient handout")
             if source is None
             else _("Patient handout, in %(language)s", language=language_name(source, job.lang))
         )
         parts.append((condition.title, kind, fitted))
-    summary = fitted_for(Job("summary", job.brand, job.lang, None, ""))
+    summary = fitted_for(summary_job)
     if not summary.fits:
         return Binder(None, problem=f"clinician summary: {summary.problem}")
     treatment = project.treatments[job.lang]

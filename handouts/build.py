@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts.cascade import Stylesheet, stylesheets, tight_spacing
+from handouts.cascade import document_stylesheets, input_stylesheets
 from handouts.destination import checked_output_folder
 from handouts.errors import ContentError, display_path
 from handouts.fonts import font_files
 from handouts.i18n import SOURCE_LANGUAGE, language_name
 from handouts.inputs import FileHashes, hash_inputs, inputs_of
-from handouts.jobs import BuildOptions, BuildSettings, Job, Kind
+from handouts.jobs import BuildOptions, Job, Stylesheet
+from handouts.kinds import KINDS
 from handouts.manifest import Entry, Manifest
 from handouts.output import (
     OutputError,
@@ -134,7 +135,7 @@ def build(
     if project.config.settings.require_approved:
         # Drafts are refused before anything renders, so nothing is half-built.
         chosen = dict.fromkeys(
-            (lang, cid) for job in jobs for lang, cid in _conditions_of(project, job)
+            (lang, cid) for job in jobs for lang, cid in KINDS[job.kind].conditions(project, job)
         )
         from handouts.audit.checks import check_approved  # the audit, only when asked
 
@@ -241,7 +242,7 @@ def _untranslated_notices(project: Project, jobs: list[Job]) -> list[str]:
     if project.config.settings.fallback_language is not None:
         return []
     notices = []
-    for lang in sorted({job.lang for job in jobs if job.kind != "binder"}):
+    for lang in sorted({job.lang for job in jobs}):
         if missing := project.missing(lang, SOURCE_LANGUAGE):
             notices.append(
                 f"{lang}: no text yet for {', '.join(missing)}, so no handout for them; "
@@ -284,7 +285,7 @@ class _Run:
         found = self._inputs.get(job)
         if found is None:
             inputs = inputs_of(
-                self.project, job, _input_sheets(self.project, job, self.settings),
+                self.project, job, input_stylesheets(self.project, job, self.settings),
                 self.shared_files, self.hashes,
             )  # fmt: skip
             found = inputs, hash_inputs(inputs, job, self.options, self.settings)
@@ -331,12 +332,12 @@ class _Run:
     def tasks(self, jobs: list[Job]) -> list[Task]:
         """Jobs grouped so that a binder runs after the parts whose layouts it reuses;
         the rest one document a task. Largest first, so no core idles at the end."""
-        binders = {(j.brand, j.lang): j for j in jobs if j.kind == "binder"}
+        binders = {(j.brand, j.lang): j for j in jobs if KINDS[j.kind].composite}
         grouped: dict[tuple[str, str], list[Job]] = {key: [] for key in binders}
         single: list[Task] = []
         for job in jobs:
             key = (job.brand, job.lang)
-            if job.kind == "binder":
+            if KINDS[job.kind].composite:
                 continue
             if key in grouped and job.edition == "standard":
                 grouped[key].append(job)
@@ -346,10 +347,9 @@ class _Run:
         for key, parts in grouped.items():
             binder = binders[key]
             tasks.append(Task((*parts, binder), self._hints(binder, parts)))
-        # Then summaries (two or three layouts each), large print, standard handouts.
-        order = {"summary": 0, "large-print": 1}
+        # Then the kinds that take longest (summaries), large print, standard handouts.
         single.sort(
-            key=lambda task: order.get(task.jobs[0].kind, order.get(task.jobs[0].edition, 2))
+            key=lambda task: (KINDS[task.jobs[0].kind].rank, task.jobs[0].edition != "large-print")
         )
         return tasks + single
 
@@ -415,35 +415,6 @@ class _Run:
         return Outcome(job, path, result.pages, None, result.warnings, result.fit)
 
 
-def _input_sheets(project: Project, job: Job, settings: BuildSettings) -> list[Stylesheet]:
-    """Every stylesheet that may shape the document: its own, the tight-spacing one the
-    fitting step may add, and for a binder those of all its parts."""
-    kinds: tuple[Kind, ...] = (
-        ("handout", "summary", "binder") if job.kind == "binder" else (job.kind,)
-    )
-    sheets = [
-        sheet
-        for kind in kinds
-        for sheet in stylesheets(
-            Job(kind, job.brand, job.lang, None, "", job.edition),
-            project.brands[job.brand],
-            settings,
-            project.stylesheets,
-            project.translate(job.lang),
-        )
-    ]
-    if job.kind != "summary":
-        sheets.append(tight_spacing())
-    return list(dict.fromkeys(sheets))
-
-
-def _conditions_of(project: Project, job: Job) -> list[tuple[str, str]]:
-    """The conditions a document prints: one for a handout, all of its language else."""
-    if job.condition is not None:
-        return [(job.content_lang, job.condition)]
-    return [(c.lang, c.id) for c in project.covered(job.lang)]
-
-
 def _layout(worker: Worker, job: Job) -> Layout:
     return worker.layout(job)
 
@@ -473,6 +444,4 @@ def stylesheets_for(
     project: Project, job: Job, options: BuildOptions | None = None
 ) -> list[Stylesheet]:
     """The stylesheets one job's document is rendered with, in cascade order."""
-    settings = build_settings(project, options or BuildOptions())
-    brand, _ = project.brands[job.brand], project.translate(job.lang)
-    return stylesheets(job, brand, settings, project.stylesheets, _)
+    return document_stylesheets(project, job, build_settings(project, options or BuildOptions()))

@@ -7,26 +7,32 @@ WeasyPrint: a no-op build must start fast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from handouts.brand import Brand
 from handouts.defaults import default_styles
 from handouts.i18n import ENGLISH, N_, Translate, text_direction
-from handouts.jobs import BuildSettings, Job
+from handouts.jobs import BuildSettings, Job, Stylesheet
+from handouts.kinds import KINDS
+from handouts.project import Project
 
 
-@dataclass(frozen=True)
-class Stylesheet:
-    """A stylesheet by file, or generated text with a name that keys the cache."""
+def document_stylesheets(project: Project, job: Job, build: BuildSettings) -> list[Stylesheet]:
+    """The stylesheets one job's document is rendered with, in cascade order: what the
+    renderer applies, the audit lays out with and the tests check."""
+    brand = project.brands[job.brand]
+    return stylesheets(job, brand, build, project.stylesheets, project.translate(job.content_lang))
 
-    path: Path | None = None
-    text: str | None = None
-    name: str = ""
 
-    @property
-    def key(self) -> str:
-        return str(self.path) if self.path else f"<{self.name}>"
+def input_stylesheets(project: Project, job: Job, build: BuildSettings) -> list[Stylesheet]:
+    """Every stylesheet that may shape the document: those of each part it is laid out
+    from (a binder's handouts and summary), with those a fitting step may add. Its
+    inputs, for deciding what is up to date."""
+    sheets = []
+    for part in KINDS[job.kind].parts(project, job):
+        sheets += document_stylesheets(project, part, build)
+        sheets += KINDS[part.kind].fitting_sheets(part)
+    return list(dict.fromkeys(sheets))
 
 
 def stylesheets(
@@ -36,11 +42,11 @@ def stylesheets(
     must win over a brand's sizes), print-shop page marks, then the project's own
     stylesheets (``--stylesheet``), the way WeasyPrint's ``-s`` adds to a document."""
     styles = default_styles()
-    kind = job.kind
-    sheets = [Stylesheet(styles / "base.css"), Stylesheet(styles / f"{kind}.css")]
+    kind = KINDS[job.kind]
+    sheets = [Stylesheet(styles / "base.css"), Stylesheet(kind.stylesheet)]
     if build.paper == "a4":
-        size = "A4 landscape" if kind == "summary" else "A4"
-        sheets.append(Stylesheet(text=f"@page {{ size: {size}; }}", name=f"paper-{kind}-a4"))
+        size = "A4 landscape" if kind.landscape else "A4"
+        sheets.append(Stylesheet(text=f"@page {{ size: {size}; }}", name=f"paper-{job.kind}-a4"))
     if brand.stylesheet:
         sheets.append(Stylesheet(brand.stylesheet))
     if job.edition == "large-print":
@@ -53,26 +59,8 @@ def stylesheets(
     return sheets
 
 
-def tight_spacing() -> Stylesheet:
-    """The stylesheet of a handout's second, tighter layout."""
-    return Stylesheet(default_styles() / "fit-tight.css")
-
-
-# Where each kind of document prints "Page N of M" (handout.css, large-print.css,
-# summary.css): CSS has no gettext, so another language gets these rules generated.
-_PAGE_NUMBER_RULES = {
-    ("handout", "standard"): ".page-number::after {{ content: {}; }}",
-    ("handout", "large-print"): "@page {{ @top-right {{ content: {}; }} }}",
-    ("summary", "standard"): "@page {{ @bottom-right {{ content: {}; }} }}",
-}
-# Right to left the number is in the other corner: the stylesheets name those pages
-# "rtl" and cross the margin boxes over in @page rtl rules (base.css). The handout's
-# number is in its footer, which mirrors like the rest of the page.
-_RTL_PAGE_NUMBER_RULES = {
-    **_PAGE_NUMBER_RULES,
-    ("handout", "large-print"): "@page rtl {{ @top-left {{ content: {}; }} }}",
-    ("summary", "standard"): "@page rtl {{ @bottom-left {{ content: {}; }} }}",
-}
+# Where each kind prints "Page N of M" is the kind's (kinds.py): CSS has no gettext, so
+# another language gets the kind's rule generated with its words.
 PAGE_OF = N_("Page %(page)s of %(pages)s")
 
 
@@ -80,7 +68,7 @@ def page_labels(job: Job, _: Translate) -> Stylesheet | None:
     """The "Page N of M" rule in the document's language; None when it is English."""
     # The page's direction is its text's (context.py sets dir from the same language).
     rtl = text_direction(job.content_lang) == "rtl"
-    rule = (_RTL_PAGE_NUMBER_RULES if rtl else _PAGE_NUMBER_RULES).get((job.kind, job.edition))
+    rule = KINDS[job.kind].page_number.get((job.edition, rtl))
     text = _(PAGE_OF, page="\0page\0", pages="\0pages\0")
     if rule is None or text == PAGE_OF % {"page": "\0page\0", "pages": "\0pages\0"}:
         return None

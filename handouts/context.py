@@ -18,6 +18,7 @@ from handouts.brand import Brand, web_label
 from handouts.content import Condition, Review, TreatmentFile
 from handouts.graphics import qr_code
 from handouts.i18n import ENGLISH, N_, Translate, language_name, long_date, text_direction
+from handouts.jobs import Job
 from handouts.project import Project
 from handouts.summary_layout import BOLD, Cell, Measure, measure_for, percentages, plan_table
 from handouts.tokens import body_family
@@ -350,4 +351,19 @@ def binder_context(
         "status": status_line(reviews, lang, _),
         "updated": long_date(updated, lang),
         "parts": parts,
+    }
+
+
+def fallback_notice(project: Project, job: Job) -> dict[str, str] | None:
+    """The line a borrowed handout opens with, in the language the reader asked for."""
+    if job.source_lang is None:
+        return None
+    _ = project.translate(job.lang)
+    language = language_name(job.source_lang, job.lang)
+    return {
+        "lang": job.lang,
+        "text": _(
+            "This handout is not yet translated. Here it is in %(language)s.",
+            language=language,
+        ),
     }

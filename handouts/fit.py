@@ -20,21 +20,12 @@ from typing import Any
 from weasyprint import Document
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
-from handouts.cascade import Stylesheet, tight_spacing
+from handouts.jobs import Stylesheet
+from handouts.kinds import QR_MOVED, QR_SWAP, TIGHT, tight_spacing
 from handouts.render import Renderer
 from handouts.summary_layout import OVERFLOW_HELP, SHEETS
 
 SUMMARY_SIZES = (8.5, 8.25, 8.0, 7.75, 7.5)  # pt; 7.5 is the floor
-TIGHT = "tight spacing"
-QR_MOVED = "QR code moved"
-# Shows the QR code the template hid and hides the one it showed (see handout.css).
-QR_SWAP = Stylesheet(
-    text=".tools[data-qr=questions] .qr-at-terms, .tools[data-qr=terms] .qr-at-questions "
-    "{ display: block; }\n"
-    ".tools[data-qr=questions] .qr-at-questions, .tools[data-qr=terms] .qr-at-terms "
-    "{ display: none; }\n",
-    name="qr-moved",
-)
 PX_PER_INCH = 96  # WeasyPrint lays out in CSS pixels
 OVERFLOW_TOLERANCE = 0.5  # px: rounding, not a clipped line
 

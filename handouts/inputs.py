@@ -16,10 +16,10 @@ from importlib import metadata
 from pathlib import Path
 
 from handouts import __version__
-from handouts.cascade import Stylesheet
 from handouts.defaults import PACKAGE_DIR, defaults_dir
 from handouts.i18n import catalog_path
-from handouts.jobs import BuildOptions, BuildSettings, Job
+from handouts.jobs import BuildOptions, BuildSettings, Job, Stylesheet
+from handouts.kinds import KINDS
 from handouts.output import sha256_bytes, sha256_file
 from handouts.project import Project
 
@@ -84,12 +84,10 @@ def inputs_of(
 ) -> dict[str, str]:
     """Every file whose change changes this document, by a stable name, with its hash."""
     files: list[Path] = []
-    if job.condition:
-        files += project.files[(job.content_lang, job.condition)]
-    else:
-        for (lang, _cid), paths in sorted(project.files.items()):
-            if lang == job.lang:
-                files += paths
+    # The content it prints: for a summary or binder every condition it covers, the
+    # ones borrowed from the fallback language too.
+    for key in KINDS[job.kind].conditions(project, job):
+        files += project.files[key]
     # The catalogs of the page's fixed text: its language's, and the notice's when the
     # text is borrowed from another language.
     for lang in dict.fromkeys((job.content_lang, job.lang)):

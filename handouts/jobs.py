@@ -68,3 +68,16 @@ class Job:
     @property
     def content_lang(self) -> str:
         return self.source_lang or self.lang
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """A stylesheet by file, or generated text with a name that keys the cache."""
+
+    path: Path | None = None
+    text: str | None = None
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        return str(self.path) if self.path else f"<{self.name}>"

@@ -15,10 +15,9 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
 
-from handouts.cascade import Stylesheet
 from handouts.fetcher import SafeFetcher
 from handouts.fonts import font_face_css
-from handouts.jobs import DEFAULT_VARIANT
+from handouts.jobs import DEFAULT_VARIANT, Stylesheet
 
 
 def fast_subsetting() -> bool:

@@ -12,25 +12,24 @@ goes on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment
 
 from handouts.binder import make_binder
-from handouts.cascade import Stylesheet, stylesheets
-from handouts.context import handout_context, summary_context
+from handouts.cascade import document_stylesheets
 from handouts.errors import BuildError
-from handouts.fit import Fitted, fit_handout, fit_summary, margin_overflow
+from handouts.fit import Fitted, margin_overflow
 from handouts.fonts import font_face_css
-from handouts.i18n import language_name, translations
-from handouts.jobs import BuildOptions, Job
+from handouts.i18n import translations
+from handouts.jobs import BuildOptions, Job, Stylesheet
+from handouts.kinds import KINDS, document_html
 from handouts.output import sha256_bytes, write_atomic
 from handouts.plan import build_settings, output_folder
 from handouts.project import Project
 from handouts.render import Renderer
 from handouts.task import Hints, Layout, Rendered, Task
-from handouts.templating import make_environment, render_template
+from handouts.templating import make_environment
 
 
 class _Assets:
@@ -56,45 +55,6 @@ class _Assets:
         return font_face_css(lambda p: self.url(p).removeprefix("assets/"))
 
 
-def document_html(
-    project: Project,
-    job: Job,
-    env: Environment,
-    asset_url: Callable[[Path], str] = Path.as_uri,
-    links: list[str] | None = None,
-) -> tuple[dict[str, object], str]:
-    """The context and the HTML of one job's document, before any CSS is applied.
-    ``env`` must be the environment of the job's language (``Worker.env_for``)."""
-    brand = project.brands[job.brand]
-    _ = project.translate(job.content_lang)
-    if job.kind == "handout":
-        assert job.condition is not None
-        condition = project.conditions[(job.content_lang, job.condition)]
-        notice = fallback_notice(project, job)
-        context = handout_context(condition, brand, asset_url, links or [], job.edition, _, notice)
-        names = [f"handout-{job.condition}.html.j2", "handout.html.j2"]
-    else:
-        conditions = project.covered(job.lang)
-        context = summary_context(project, job.lang, conditions, brand, asset_url, links or [], _)
-        names = ["clinician-summary.html.j2", "summary.html.j2"]
-    return context, render_template(env, names, context)
-
-
-def fallback_notice(project: Project, job: Job) -> dict[str, str] | None:
-    """The line a borrowed handout opens with, in the language the reader asked for."""
-    if job.source_lang is None:
-        return None
-    _ = project.translate(job.lang)
-    language = language_name(job.source_lang, job.lang)
-    return {
-        "lang": job.lang,
-        "text": _(
-            "This handout is not yet translated. Here it is in %(language)s.",
-            language=language,
-        ),
-    }
-
-
 class Worker:
     """Renders tasks in this process, keeping templates, fonts and parsed CSS warm."""
 
@@ -117,9 +77,7 @@ class Worker:
         return found
 
     def sheets(self, job: Job) -> list[Stylesheet]:
-        brand = self.project.brands[job.brand]
-        _ = self.project.translate(job.content_lang)
-        return stylesheets(job, brand, self.settings, self.project.stylesheets, _)
+        return document_stylesheets(self.project, job, self.settings)
 
     def run(self, task: Task) -> list[Rendered]:
         self.laid_out.clear()
@@ -136,11 +94,7 @@ class Worker:
 
     def _one(self, job: Job, hints: Hints) -> Rendered:
         try:
-            if job.kind == "binder":
-                return self._binder(job, hints)
-            if self.options.format == "html":
-                return self._html(job)
-            return self._pdf(job)
+            return KINDS[job.kind].render(self, job, hints)
         except BuildError as exc:
             return Rendered(job, error=exc.message)
         except MemoryError:
@@ -153,6 +107,10 @@ class Worker:
             )
         except Exception as exc:  # WeasyPrint raises many types; the batch goes on
             return Rendered(job, error=f"{type(exc).__name__}: {exc}")
+
+    def render_fitted(self, job: Job) -> Rendered:
+        """A document laid out on its own and fitted: a PDF, or the HTML preview."""
+        return self._html(job) if self.options.format == "html" else self._pdf(job)
 
     def _html(self, job: Job) -> Rendered:
         """The HTML WeasyPrint would render, with its stylesheets and fonts beside it,
@@ -183,7 +141,7 @@ class Worker:
         warnings: list[str] = []
         context, html = document_html(self.project, job, self.env_for(job.content_lang))
         fit = self.fit(job, html, self.sheets(job), warnings)
-        if job.edition == "standard":
+        if job.edition == "standard":  # a binder of this task may reuse it
             self.laid_out[(job.kind, job.condition)] = fit
         pages = len(fit.document.pages)
         if not fit.fits:
@@ -205,18 +163,8 @@ class Worker:
     ) -> Fitted:
         root, variant = self.project.root, self.settings.pdf_variant
         config = self.project.config.settings
-        if job.kind == "summary":
-            overflow = config.summary_overflow
-            fitted = fit_summary(
-                self.renderer, html, root, sheets, warnings, variant, hint, overflow
-            )
-        else:
-            limit = (
-                config.max_large_print_pages
-                if job.edition == "large-print"
-                else config.max_handout_pages
-            )
-            fitted = fit_handout(self.renderer, html, root, sheets, limit, warnings, variant, hint)
+        kind = KINDS[job.kind]
+        fitted = kind.fit(self.renderer, html, root, sheets, warnings, variant, config, job, hint)
         # The margins hold what a brand sets (the clinic's name, phone, a note): text
         # that outgrows them fails like a page too many, at any spacing.
         if fitted.fits and (problem := margin_overflow(fitted.document)):
@@ -233,7 +181,7 @@ class Worker:
             found = self.fit(part, html, self.sheets(part), warnings, hint)
         return found
 
-    def _binder(self, job: Job, hints: Hints) -> Rendered:
+    def render_binder(self, job: Job, hints: Hints) -> Rendered:
         warnings: list[str] = []
         binder = make_binder(
             self.project,

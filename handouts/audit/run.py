@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from weasyprint import HTML
+import tinyhtml5
 
 from handouts.audit import checks, pemat, summary_fit
 from handouts.audit.reading import Formula, Reading, formula_for, read
@@ -22,14 +22,13 @@ from handouts.build import layouts
 from handouts.content import Condition, Review
 from handouts.errors import Location, Problem
 from handouts.errors import strict as strict_problems
-from handouts.fit import TIGHT
 from handouts.i18n import translations
 from handouts.jobs import Job
+from handouts.kinds import TIGHT, document_html
 from handouts.plan import select
 from handouts.project import Project
 from handouts.sources import SourceFile
 from handouts.templating import make_environment
-from handouts.worker import document_html
 
 MIN_SCORED_WORDS = 20  # below this a reading formula says little; shown, not judged
 
@@ -142,7 +141,9 @@ def audit_project(
     for condition in chosen:
         job = Job("handout", brands[0], condition.lang, condition.id, "")
         _, html = document_html(project, job, envs[condition.lang])
-        handouts.append(audit_handout(project, condition, HTML(string=html).etree_element))
+        handouts.append(
+            audit_handout(project, condition, tinyhtml5.parse(html, namespace_html_elements=False))
+        )
     if pages:
         _count_pages(project, brands, handouts)
     problems = checks.check_reviews(project, today) + checks.check_citations(project)
