@@ -26,12 +26,11 @@ from pydantic import (
     model_validator,
 )
 
-from handouts.config import LANG_PATTERN
 from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
 from handouts.glyphs import check_clinic, coverage
 from handouts.i18n import N_, SOURCE_LANGUAGE, language_name
-from handouts.jobs import EVERY
+from handouts.jobs import EVERY, LANG_PATTERN
 from handouts.logo import (
     LOGO_TYPES,
     LogoBox,
@@ -41,7 +40,7 @@ from handouts.logo import (
     describe_print,
     logo_shape,
 )
-from handouts.sources import DEFAULT_MAX_INPUT_KB, InputError, load_toml, validate
+from handouts.readers import DEFAULT_MAX_INPUT_KB, InputError, load_toml, validate
 from handouts.tokens import Token, check_tokens, first_family, merge_tokens, resolve
 
 BRAND_FILE = "brand.toml"

@@ -18,7 +18,7 @@ from handouts.brand import brand_rows
 from handouts.build import BuildInterrupted, BuildOptions, BuildResult, build
 from handouts.config import PDF_VARIANTS
 from handouts.destination import checked_output_folder
-from handouts.errors import ContentError, HandoutsError, display_path
+from handouts.errors import ContentError, HandoutsError, counted, display_path
 from handouts.jobs import Kind
 from handouts.progress import Progress, summary_line
 from handouts.project import Project, load_project
@@ -302,7 +302,7 @@ def _report(result: BuildResult, seconds: float, raise_on_failure: bool = True) 
     click.echo(summary_line(result, seconds))
     failed = len(result.failed)
     if failed and raise_on_failure:
-        raise HandoutsError(f"{failed} document{'s' if failed != 1 else ''} failed")
+        raise HandoutsError(f"{counted(failed, 'document')} failed")
 
 
 @cli.command("languages")
@@ -357,10 +357,10 @@ def validate_command(ctx: click.Context, strict: bool | None) -> None:
     conditions = len(project.conditions)
     warnings = len(project.warnings) + len(problems)
     click.echo(
-        f"ok: {conditions} condition file{'s' if conditions != 1 else ''}, "
+        f"ok: {counted(conditions, 'condition file')}, "
         f"{len(project.treatments)} shared text file(s), {len(project.sources)} sources, "
         f"{len(project.brands)} brand(s)"
-        + (f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
+        + (f"; {counted(warnings, 'warning')}" if warnings else "")
     )
 
 
@@ -434,7 +434,7 @@ def audit_command(
     click.echo("wrote " + ", ".join(display_path(p) for p in written))
     errors = sum(p.severity == "error" for p in problems)
     if errors:
-        raise HandoutsError(f"{errors} error{'s' if errors != 1 else ''} found by the audit")
+        raise HandoutsError(f"{counted(errors, 'error')} found by the audit")
 
 
 @cli.command("list")
@@ -501,7 +501,7 @@ def brands_command(ctx: click.Context, strict: bool | None) -> None:
                 by_brand[name] = by_brand.get(name, 0) + 1
     for row in brand_rows(project.brands):
         count = by_brand.get(row.name, 0)
-        checks = f"{count} warning{'s' if count != 1 else ''}" if count else "checks passed"
+        checks = counted(count, "warning") if count else "checks passed"
         click.echo(f"{row.name}  ({checks})")
         click.echo(f"  clinic   {row.clinic}")
         click.echo(f"  phone    {row.phone}")

@@ -14,8 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from handouts.errors import ConfigError, ContentError
-from handouts.jobs import DEFAULT_VARIANT, Edition, Paper
-from handouts.sources import DEFAULT_MAX_INPUT_KB, InputError, load_toml, validate
+from handouts.jobs import DEFAULT_VARIANT, LANG_PATTERN, Edition, Paper
+from handouts.readers import DEFAULT_MAX_INPUT_KB, InputError, load_toml, validate
 
 CONFIG_NAME = "handouts.toml"
 SummaryOverflow = Literal["fail", "continue", "legal", "tabloid", "a3"]
@@ -33,7 +33,6 @@ PDF_VARIANTS = (
     "pdf/a-3b",
     "pdf/x-3",
 )
-LANG_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 
 
 class ProjectSettings(BaseModel):

@@ -15,7 +15,7 @@ from typing import Any
 
 from handouts import __version__
 from handouts.brand import Brand, web_label
-from handouts.content import Condition, Review, TreatmentFile
+from handouts.content import ClinicianRow, Condition, Review, TreatmentFile
 from handouts.graphics import qr_code
 from handouts.i18n import ENGLISH, N_, Translate, language_name, long_date, text_direction
 from handouts.jobs import Job
@@ -187,13 +187,16 @@ def cite_label(cited: list[str], numbers: dict[str, int]) -> str:
     return ",".join(parts)
 
 
-SUMMARY_COLUMNS = (
-    ("role", N_("IVIG role")),
-    ("regimen", N_("Usual regimen")),
-    ("evidence", N_("Guideline and evidence")),
-    ("label", N_("US label status")),
-    ("monitoring", N_("Key monitoring (besides class warnings)")),
-)
+# The summary's columns are the clinician row's fields (content.py), in their order;
+# here only their headings.
+COLUMN_HEADINGS = {
+    "role": N_("IVIG role"),
+    "regimen": N_("Usual regimen"),
+    "evidence": N_("Guideline and evidence"),
+    "label": N_("US label status"),
+    "monitoring": N_("Key monitoring (besides class warnings)"),
+}
+SUMMARY_COLUMNS = tuple((key, COLUMN_HEADINGS[key]) for key in ClinicianRow.model_fields)
 
 
 def summary_context(

@@ -15,7 +15,7 @@ from pathlib import Path
 from handouts.defaults import default_styles, default_templates
 from handouts.errors import ConfigError, Location, display_path
 from handouts.project import Project
-from handouts.sources import InputError, load_toml
+from handouts.readers import InputError, load_toml
 
 
 def protected_folders(project: Project) -> list[tuple[str, Path]]:

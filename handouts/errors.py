@@ -49,6 +49,12 @@ class Problem:
         return f"{self.location}: {self.severity}: {self.message}"
 
 
+def counted(count: int, noun: str) -> str:
+    """ "1 error", "3 errors": the program's own English messages (page text goes
+    through the language's catalog, with its plural rules)."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def strict(problems: Iterable[Problem]) -> list[Problem]:
     """The problems as ``--strict`` sees them: escalating warnings become errors."""
     return [replace(p, severity="error") if p.escalates else p for p in problems]
@@ -79,7 +85,7 @@ class ContentError(HandoutsError):
         self.problems = sorted(problems, key=lambda p: (p.location, p.message))
         errors = sum(1 for p in self.problems if p.severity == "error")
         lines = [str(p) for p in self.problems]
-        lines.append(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written.")
+        lines.append(f"{counted(errors, 'error')} found; nothing was written.")
         super().__init__("\n".join(lines))
 
 

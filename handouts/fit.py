@@ -9,6 +9,10 @@ column turns out shorter, the code is moved there and the page laid out again.
 The clinician summary must be exactly one page: its type steps down from 8.5 pt to a
 floor of 7.5 pt. Past the last step the document fails, with a message
 that says what to shorten: for the summary, its longest rows.
+
+WeasyPrint's public ``Page`` has sizes, links and bookmarks but no boxes: measuring
+columns, rows and margin boxes reads ``page._page_box``, the one private attribute the
+package uses (the fitting tests fail if an upgrade moves it).
 """
 
 from __future__ import annotations

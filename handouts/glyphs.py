@@ -26,7 +26,7 @@ from tinycss2.ast import FunctionBlock, URLToken
 from handouts.defaults import default_styles
 from handouts.errors import Location, Problem, display_path
 from handouts.fonts import font_files
-from handouts.sources import Key, SourceFile
+from handouts.readers import Key, SourceFile
 from handouts.tokens import FONT_TOKENS, GENERIC_FAMILIES, merge_tokens, resolve
 
 # Clinic fields that print (logo_alt is read aloud, not drawn).

@@ -19,6 +19,9 @@ KINDS: tuple[Kind, ...] = ("handout", "summary", "binder")
 EDITIONS: tuple[Edition, ...] = ("standard", "large-print")
 EVERY = "all"  # selects every brand, language, condition or edition
 DEFAULT_VARIANT = "pdf/ua-1"
+# A language code as file names, settings and tables spell it: "en", "es", "pt-BR".
+LANG_CODE = r"[a-z]{2,3}(?:-[A-Z]{2})?"
+LANG_PATTERN = rf"^{LANG_CODE}$"  # a whole value that is one
 
 
 @dataclass(frozen=True)

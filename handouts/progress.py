@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn
 from rich.progress import Progress as RichProgress
 
+from handouts.errors import counted
+
 if TYPE_CHECKING:
     from handouts.build import BuildResult, Outcome
 
@@ -109,7 +111,7 @@ def summary_line(result: BuildResult, seconds: float | None = None) -> str:
         why = "interrupted" if result.interrupted else "stopped at the first failure"
         parts.append(f"{len(result.stopped)} not built ({why})")
     if removed := len(result.removed):
-        parts.append(f"{removed} out-of-date file{'s' if removed != 1 else ''} removed")
+        parts.append(f"{counted(removed, 'out-of-date file')} removed")
     took = f" ({seconds:.1f} s)" if seconds is not None else ""
     return f"{', '.join(parts)}: {result.output_dir}{took}"
 
@@ -118,7 +120,7 @@ def _details(outcome: Outcome) -> str:
     """`` (2 pages, tight spacing)``: pages, then how it was fitted."""
     details = []
     if outcome.pages:
-        details.append(f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}")
+        details.append(counted(outcome.pages, "page"))
     if outcome.fit:
         details.append(outcome.fit)
     return f" ({', '.join(details)})" if details else ""

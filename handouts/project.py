@@ -29,14 +29,14 @@ from handouts.errors import strict as strict_problems
 from handouts.fonts import font_dirs
 from handouts.glyphs import check_content, coverage
 from handouts.i18n import Translate, package_locale_dir, translations, translator
-from handouts.jobs import EVERY
+from handouts.jobs import EVERY, LANG_CODE
+from handouts.readers import InputError, SourceFile, dotted_path, load_toml, load_yaml, validate
 from handouts.resources import allowed_roots, check_stylesheet
-from handouts.sources import InputError, SourceFile, dotted_path, load_toml, load_yaml, validate
 
 SOURCES_FILE = "_sources.yaml"
-GLOSSARY = re.compile(r"^_glossary\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
-TREATMENT = re.compile(r"^_treatment\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
-CONDITION = re.compile(r"^(?P<id>[a-z0-9]+(-[a-z0-9]+)*)\.(?P<lang>[a-z]{2,3}(-[A-Z]{2})?)\.yaml$")
+GLOSSARY = re.compile(rf"^_glossary\.(?P<lang>{LANG_CODE})\.yaml$")
+TREATMENT = re.compile(rf"^_treatment\.(?P<lang>{LANG_CODE})\.yaml$")
+CONDITION = re.compile(rf"^(?P<id>[a-z0-9]+(-[a-z0-9]+)*)\.(?P<lang>{LANG_CODE})\.yaml$")
 
 
 @dataclass
@@ -376,6 +376,7 @@ def _check_glyphs(project: Project) -> list[Problem]:
 def _load_brands(project: Project) -> list[Problem]:
     brands_dir = project.brands_dir
     problems: list[Problem] = []
+    broken: set[str] = set()  # brands whose files have problems: said already
     for name in brand_names(brands_dir):
         brand, found = load_brand(
             brands_dir / name,
@@ -386,6 +387,8 @@ def _load_brands(project: Project) -> list[Problem]:
         problems += found
         if brand is not None:
             project.brands[name] = brand
+        elif found:
+            broken.add(name)
     wanted = project.config.settings.brands
     if EVERY in wanted:
         if not brand_names(brands_dir):
@@ -393,9 +396,7 @@ def _load_brands(project: Project) -> list[Problem]:
             problems.append(missing_brand(EVERY, brands_dir, where))
         return problems
     for name in wanted:
-        if name not in project.brands and not any(
-            p.location.path.parent.name == name for p in problems
-        ):
+        if name not in project.brands and name not in broken:
             where = _setting_location(project.config, "brands")
             problems.append(missing_brand(name, brands_dir, where))
     return problems

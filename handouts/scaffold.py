@@ -22,7 +22,7 @@ from handouts.config import CONFIG_NAME
 from handouts.defaults import defaults_dir
 from handouts.errors import ConfigError
 from handouts.project import citations
-from handouts.sources import load_yaml
+from handouts.readers import load_yaml
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -12,7 +12,7 @@ import pytest
 from handouts.content import word_count
 from handouts.errors import ContentError
 from handouts.project import load_project
-from handouts.sources import InputError, load_yaml, read_input
+from handouts.readers import InputError, load_yaml, read_input
 from tests.conftest import copy_project
 from tests.corpus import BILLION_LAUGHS, long_section
 

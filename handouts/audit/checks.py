@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from handouts.content import Review, TranslatedFrom
+from handouts.content import ClinicianRow, Review, TranslatedFrom
 from handouts.errors import Location, Problem
 from handouts.i18n import SOURCE_LANGUAGE
 from handouts.project import Project
@@ -114,9 +114,8 @@ def check_citations(project: Project) -> list[Problem]:
 
 def _cells(project: Project) -> Iterable[list[str]]:
     for condition in project.conditions.values():
-        row = condition.clinician
-        for cell in (row.role, row.regimen, row.evidence, row.label, row.monitoring):
-            yield cell.sources
+        for column in ClinicianRow.model_fields:
+            yield getattr(condition.clinician, column).sources
     for treatment in project.treatments.values():
         for cited in treatment.clinician.class_safety:
             yield cited.sources

@@ -27,7 +27,7 @@ from handouts.jobs import Job
 from handouts.kinds import TIGHT, document_html
 from handouts.plan import select
 from handouts.project import Project
-from handouts.sources import SourceFile
+from handouts.readers import SourceFile
 from handouts.templating import make_environment
 
 MIN_SCORED_WORDS = 20  # below this a reading formula says little; shown, not judged

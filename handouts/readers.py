@@ -1,4 +1,4 @@
-"""Reading YAML and TOML input files with positions, and validating them with pydantic.
+"""Readers: YAML and TOML input files read with positions, and validated with pydantic.
 
 Content comes from educators and configuration from IT staff, so every error must say
 which file, line and column it is about. ruamel.yaml keeps a position for every node
