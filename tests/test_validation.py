@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from handouts.errors import ContentError
 from handouts.project import load_project
+from tests.conftest import REPO
 from tests.helpers import edit as _edit
 from tests.helpers import line_of as _line_of
 from tests.helpers import run as _run
@@ -112,3 +115,19 @@ def test_handout_over_two_pages_fails_and_is_not_written(project_copy: Path) -> 
     assert code == 1
     assert "more than the 2 allowed" in output
     assert not list((project_copy / "output").rglob("handout-guillain-barre-syndrome.pdf"))
+
+
+def test_validate_never_loads_the_layout_engine() -> None:
+    """validate renders nothing, so it does not pay for importing WeasyPrint (a second
+    or so): checked in a fresh interpreter, where nothing was imported before."""
+    config = str(REPO / "handouts.toml")
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from handouts.cli import cli\n"
+        f"result = CliRunner().invoke(cli, ['--config', {config!r}, 'validate'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'pydyf')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
