@@ -2,21 +2,25 @@
 
 The library API is what this package exports (``__all__``); the CLI is a thin layer
 over it. Each name is imported on first use (PEP 562), so ``import handouts`` and
-``handouts --version`` stay cheap and only what a program uses gets loaded: a
-project that is loaded and validated never imports the renderer.
+``handouts --version`` stay cheap and only what a program uses gets loaded: loading a
+project and getting ``build`` do not import the renderer.
 
     import handouts
 
-    project = handouts.load_project("handouts.toml")
+    project = handouts.load_project(Path("handouts.toml"))
     result = handouts.build(project, handouts.BuildOptions(conditions=("cidp",)))
 
-No name here is also the name of a module of the package: importing a submodule sets
-an attribute of that name on the package, which would replace the exported object.
+No exported name may also be the name of a module of the package: importing a
+submodule sets an attribute of its name on the package, replacing the export. (Until
+handouts/build.py is renamed, ``handouts.build`` is the function only when the module
+was first imported through this package, as a program using only the API does;
+tests/test_api.py says so.)
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -84,12 +88,15 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr_
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name not in _EXPORTS:
         raise AttributeError(f"module 'handouts' has no attribute '{name}'")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups are plain attribute reads
-    return value
+    importlib.import_module(_EXPORTS[name])
+    # Every export of every module loaded so far is bound, so later lookups are plain
+    # attribute reads.
+    for export, module in _EXPORTS.items():
+        if module in sys.modules:
+            globals()[export] = getattr(sys.modules[module], export)
+    return globals()[name]
 
 
 def __dir__() -> list[str]:
