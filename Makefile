@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build setup test lint format lock bench catalogs clean docs-images snapshots
+.PHONY: all build setup test lint format lock dist bench catalogs clean docs-images snapshots
 
 all: build
 
@@ -43,6 +43,13 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes \
 	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	  --no-header --output-file requirements.lock
+
+# The sdist and the wheel a clinic installs, into dist/, checked as the package index
+# checks them (metadata, the README as the project's description).
+dist: setup
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 # Time builds against plain WeasyPrint, and the memory of a long batch (~17 min on 2 cores);
 # prints a table and writes output/benchmark.json. See benchmarks/README.md.

@@ -1,6 +1,103 @@
 """handouts: branded, print-ready, accessible patient handouts from plain data files.
 
-The library API is what this package exports; the CLI is a thin layer over it.
+The library API is what this package exports (``__all__``); the CLI is a thin layer
+over it. Each name is imported on first use (PEP 562), so ``import handouts`` and
+``handouts --version`` stay cheap and only what a program uses gets loaded: loading a
+project and getting ``build`` do not import the renderer.
+
+    import handouts
+
+    project = handouts.load_project(Path("handouts.toml"))
+    result = handouts.build(project, handouts.BuildOptions(conditions=("cidp",)))
+
+No exported name may also be the name of a module of the package: importing a
+submodule sets an attribute of its name on the package, replacing the export. (Until
+handouts/build.py is renamed, ``handouts.build`` is the function only when the module
+was first imported through this package, as a program using only the API does;
+tests/test_api.py says so.)
 """
 
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+# Exported name -> the module that defines it.
+_EXPORTS: dict[str, str] = {
+    # Loading
+    "Project": "handouts.project",
+    "load_project": "handouts.project",
+    # Building
+    "build": "handouts.build",
+    "BuildOptions": "handouts.build",
+    "BuildResult": "handouts.build",
+    "BuildInterrupted": "handouts.build",
+    "Outcome": "handouts.build",
+    "Job": "handouts.build",
+    # Auditing (the subpackage is ``handouts.audit``, so the function is not ``audit``)
+    "audit_project": "handouts.audit.run",
+    "AuditReport": "handouts.audit.run",
+    # Errors
+    "HandoutsError": "handouts.errors",
+    "ConfigError": "handouts.errors",
+    "ContentError": "handouts.errors",
+    "OptionError": "handouts.errors",
+    "BuildError": "handouts.errors",
+    "Problem": "handouts.errors",
+    "Location": "handouts.errors",
+}
+
+# Literal, for type checkers, linters and ``from handouts import *``: the names above.
+__all__ = [
+    "AuditReport",
+    "BuildError",
+    "BuildInterrupted",
+    "BuildOptions",
+    "BuildResult",
+    "ConfigError",
+    "ContentError",
+    "HandoutsError",
+    "Job",
+    "Location",
+    "OptionError",
+    "Outcome",
+    "Problem",
+    "Project",
+    "__version__",
+    "audit_project",
+    "build",
+    "load_project",
+]
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__
+    from handouts.audit.run import AuditReport, audit_project
+    from handouts.build import BuildInterrupted, BuildOptions, BuildResult, Job, Outcome, build
+    from handouts.errors import (
+        BuildError,
+        ConfigError,
+        ContentError,
+        HandoutsError,
+        Location,
+        OptionError,
+        Problem,
+    )
+    from handouts.project import Project, load_project
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'handouts' has no attribute '{name}'")
+    importlib.import_module(_EXPORTS[name])
+    # Every export of every module loaded so far is bound, so later lookups are plain
+    # attribute reads.
+    for export, module in _EXPORTS.items():
+        if module in sys.modules:
+            globals()[export] = getattr(sys.modules[module], export)
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)  # the API, for completion in a notebook or an editor

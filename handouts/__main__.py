@@ -1,5 +1,5 @@
 """``python -m handouts``: the same commands as the ``handouts`` script."""
 
-from handouts.cli import main
+from handouts._entry import main
 
 main()

@@ -11,12 +11,11 @@ fails its own task; the others go on.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import resource
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
@@ -86,16 +85,15 @@ def run(
                 return
         return
     context = multiprocessing.get_context("fork")  # workers start with the project loaded
-    with (
-        _terminate_as_interrupt(),
-        ProcessPool(
-            max_workers=min(workers, max(1, len(items))),
-            max_tasks=RECYCLE_AFTER,
-            initializer=_start,
-            initargs=(project, options),
-            context=context,
-        ) as pool,
-    ):
+    # Process-wide signals are the caller's (the CLI turns SIGTERM into Ctrl-C): this
+    # runs in any thread, where signal.signal() would raise.
+    with ProcessPool(
+        max_workers=min(workers, max(1, len(items))),
+        max_tasks=RECYCLE_AFTER,
+        initializer=_start,
+        initargs=(project, options),
+        context=context,
+    ) as pool:
         try:
             futures: dict[Future[Any], Item] = {
                 pool.schedule(_call, (call, item), timeout=seconds * size(item)): item
@@ -117,21 +115,6 @@ def run(
         except BaseException:
             pool.stop()  # type: ignore[no-untyped-call]  # Ctrl-C or an error here: no worker outlives the build
             raise
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a service manager stopping the job, a CI timeout) ends the build the way
-    Ctrl-C does: workers stopped, the manifest written, no traceback."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _result(

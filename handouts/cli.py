@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,8 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _interrupts():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -41,6 +45,32 @@ class _Group(click.Group):
             raise HandoutsError(
                 f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
             ) from exc
+
+
+@contextlib.contextmanager
+def _interrupts() -> Iterator[None]:
+    """While a command runs, Ctrl-C and SIGTERM (a service manager stopping the job, a
+    CI timeout) raise KeyboardInterrupt, which the library answers by stopping its
+    workers and leaving the output folder and its manifest in agreement; the command
+    then ends with one "Aborted!". Until now, from the start of ``handouts`` (see
+    handouts/_entry.py), Ctrl-C ended the process at once; after the command, what was
+    there before comes back. The library never touches process-wide signals: it runs in
+    any thread, where signal.signal() would raise, and so does a command (CliRunner in
+    a thread) under a thread other than the main one, where this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {
+        signum: signal.signal(signum, signal.default_int_handler)
+        for signum in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(signum) != signal.SIG_IGN  # ignored by the parent: stays so
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back
+                signal.signal(signum, handler)
 
 
 def _project(

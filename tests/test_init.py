@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +10,7 @@ from pypdf import PdfReader
 
 from handouts.cli import cli
 from handouts.scaffold import InitOptions, example_conditions, init_project
-from tests.conftest import CONDITIONS, REPO
+from tests.conftest import CONDITIONS
 from tests.helpers import run
 
 
@@ -90,51 +86,3 @@ def test_init_bad_options(tmp_path: Path, args: list[str], message: str) -> None
 
 def test_every_bundled_condition_can_seed_a_project() -> None:
     assert example_conditions() == sorted(CONDITIONS)
-
-
-def test_installed_wheel_inits_and_builds_outside_the_repository(tmp_path: Path) -> None:
-    """The wheel carries templates, styles and example content: no checkout needed."""
-    wheels = tmp_path / "wheels"
-    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
-    subprocess.run(
-        [*pip, "-w", str(wheels), str(REPO)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = wheels.glob("handouts-*.whl")
-    site = tmp_path / "site"
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(site)
-    # The unpacked wheel comes first on the path, before the repository's editable copy;
-    # dependencies still come from this environment.
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    work = tmp_path / "work"
-    work.mkdir()
-
-    def handouts(*args: str, cwd: Path) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "handouts", *args],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout + done.stderr
-
-    where = subprocess.run(
-        [sys.executable, "-c", "import handouts.defaults as d; print(d.defaults_dir())"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    assert Path(where) == site / "handouts" / "_defaults"
-
-    handouts("init", "clinic", "--condition", "cidp", cwd=work)
-    output = handouts("build", cwd=work / "clinic")  # finds ./handouts.toml
-    assert "built 2:" in output
-    pdf = work / "clinic/output/my-clinic/en/handout-cidp.pdf"
-    assert len(PdfReader(pdf).pages) == 2
