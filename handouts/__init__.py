@@ -11,10 +11,9 @@ project and getting ``build`` do not import the renderer.
     result = handouts.build(project, handouts.BuildOptions(conditions=("cidp",)))
 
 No exported name may also be the name of a module of the package: importing a
-submodule sets an attribute of its name on the package, replacing the export. (Until
-handouts/build.py is renamed, ``handouts.build`` is the function only when the module
-was first imported through this package, as a program using only the API does;
-tests/test_api.py says so.)
+submodule sets an attribute of its name on the package, replacing the export. So the
+build lives in ``handouts.builder`` and the audit in ``handouts.audit.run``, exported
+as ``build`` and ``audit_project`` (tests/test_api.py checks every name).
 """
 
 from __future__ import annotations
@@ -31,12 +30,12 @@ _EXPORTS: dict[str, str] = {
     "Project": "handouts.project",
     "load_project": "handouts.project",
     # Building
-    "build": "handouts.build",
-    "BuildOptions": "handouts.build",
-    "BuildResult": "handouts.build",
-    "BuildInterrupted": "handouts.build",
-    "Outcome": "handouts.build",
-    "Job": "handouts.build",
+    "build": "handouts.builder",
+    "BuildOptions": "handouts.jobs",
+    "BuildResult": "handouts.builder",
+    "BuildInterrupted": "handouts.builder",
+    "Outcome": "handouts.builder",
+    "Job": "handouts.jobs",
     # Auditing (the subpackage is ``handouts.audit``, so the function is not ``audit``)
     "audit_project": "handouts.audit.run",
     "AuditReport": "handouts.audit.run",
@@ -74,7 +73,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__
     from handouts.audit.run import AuditReport, audit_project
-    from handouts.build import BuildInterrupted, BuildOptions, BuildResult, Job, Outcome, build
+    from handouts.builder import BuildInterrupted, BuildResult, Outcome, build
     from handouts.errors import (
         BuildError,
         ConfigError,
@@ -84,6 +83,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr_
         OptionError,
         Problem,
     )
+    from handouts.jobs import BuildOptions, Job
     from handouts.project import Project, load_project
 
 

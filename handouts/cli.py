@@ -18,7 +18,7 @@ from rich.table import Table
 
 from handouts import __version__
 from handouts.brand import brand_rows
-from handouts.build import BuildInterrupted, BuildOptions, BuildResult, build
+from handouts.builder import BuildInterrupted, BuildOptions, BuildResult, build
 from handouts.config import PDF_VARIANTS
 from handouts.destination import checked_output_folder
 from handouts.errors import ContentError, HandoutsError, counted, display_path

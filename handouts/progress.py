@@ -16,7 +16,7 @@ from rich.progress import Progress as RichProgress
 from handouts.errors import counted
 
 if TYPE_CHECKING:
-    from handouts.build import BuildResult, Outcome
+    from handouts.builder import BuildResult, Outcome
 
 PLAIN_EVERY = 5.0  # seconds between plain progress lines
 

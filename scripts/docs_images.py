@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from handouts.build import BuildOptions, build
+from handouts.builder import BuildOptions, build
 from handouts.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent

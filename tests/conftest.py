@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handouts.build import BuildOptions, BuildResult, build
+from handouts.builder import BuildOptions, BuildResult, build
 from handouts.project import Project, load_project
 
 REPO = Path(__file__).resolve().parent.parent

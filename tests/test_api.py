@@ -41,12 +41,6 @@ def test_every_exported_name_is_the_object_its_module_defines() -> None:
         handouts.nope  # noqa: B018
 
 
-@pytest.mark.xfail(
-    condition=(PACKAGE / "build.py").exists(),
-    reason="handouts/build.py is named like the exported build(): importing the module "
-    "replaces the function on the package until the module is renamed",
-    strict=True,
-)
 def test_no_exported_name_is_also_a_module_of_the_package() -> None:
     """Python sets a submodule as an attribute of its package when it is imported, so an
     export named like a module would turn into that module (``from handouts import

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from handouts import render
-from handouts.build import BuildOptions, BuildResult, build
+from handouts.builder import BuildOptions, BuildResult, build
 from handouts.output import sha256_file
 from handouts.project import load_project
 from handouts.worker import Worker

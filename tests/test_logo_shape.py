@@ -11,7 +11,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import Image, ImageDraw
 
-from handouts.build import BuildResult, build
+from handouts.builder import BuildResult, build
 from handouts.jobs import BuildOptions
 from handouts.logo import LogoBox, logo_shape
 from handouts.project import load_project

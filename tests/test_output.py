@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from handouts import output
-from handouts.build import BuildInterrupted, BuildOptions, BuildResult, build
+from handouts.builder import BuildInterrupted, BuildOptions, BuildResult, build
 from handouts.output import TEMP_NAME, OutputError, sha256_file, write_atomic
 from handouts.project import load_project
 from handouts.worker import Worker

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from handouts.build import BuildOptions, BuildResult, build, stylesheets_for
+from handouts.builder import BuildOptions, BuildResult, build, stylesheets_for
 from handouts.defaults import defaults_dir
 from handouts.fonts import font_dirs
 from handouts.jobs import Job

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from handouts.build import BuildResult
+from handouts.builder import BuildResult
 from handouts.project import Project
 from tests.conftest import BRAND, BRANDS, CONDITIONS
 

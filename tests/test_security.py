@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from handouts.build import BuildOptions, build
+from handouts.builder import BuildOptions, build
 from handouts.jobs import Job
 from handouts.output import TEMP_PREFIX, sha256_file
 from handouts.project import Project, load_project

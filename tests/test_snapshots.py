@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops
 
-from handouts.build import BuildResult
+from handouts.builder import BuildResult
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 FAILURES = SNAPSHOTS / "failures"

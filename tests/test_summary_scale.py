@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from handouts.audit import summary_fit
-from handouts.build import BuildResult, layouts
+from handouts.builder import BuildResult, layouts
 from handouts.jobs import Job
 from handouts.project import load_project
 from handouts.summary_layout import Cell, measure_for, plan_table, wrapped_lines

@@ -18,7 +18,7 @@ import tinyhtml5
 
 from handouts.audit import checks, pemat, summary_fit
 from handouts.audit.reading import Formula, Reading, formula_for, read
-from handouts.build import layouts
+from handouts.builder import layouts
 from handouts.content import Condition, Review
 from handouts.errors import Location, Problem
 from handouts.errors import strict as strict_problems

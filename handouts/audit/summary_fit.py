@@ -84,7 +84,7 @@ def measured(
 ) -> tuple[list[SummaryFit], list[Problem]]:
     """Each summary laid out as the build would: its fitting step, and an error where
     the build would fail (a warning where it is at its smallest type)."""
-    from handouts.build import layouts  # lays pages out: only for the audit
+    from handouts.builder import layouts  # lays pages out: only for the audit
     from handouts.jobs import Job
 
     jobs = [
