@@ -19,8 +19,6 @@ from pypdf import PdfReader
 import handouts
 from tests.conftest import REPO, copy_project
 
-PACKAGE = Path(handouts.__file__).parent
-
 
 def _python(code: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """``code`` in a fresh interpreter, as a user's script or a new notebook kernel."""
