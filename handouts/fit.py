@@ -17,7 +17,7 @@ package uses (the fitting tests fail if an upgrade moves it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,6 @@ from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
 from handouts.jobs import Stylesheet
 from handouts.kinds import QR_MOVED, QR_SWAP, TIGHT, tight_spacing
-from handouts.render import Renderer
 from handouts.summary_layout import OVERFLOW_HELP, SHEETS
 
 SUMMARY_SIZES = (8.5, 8.25, 8.0, 7.75, 7.5)  # pt; 7.5 is the floor
@@ -43,16 +42,11 @@ class Fitted:
     extra: list[Stylesheet] = field(default_factory=list)  # stylesheets the step added
 
 
-def fit_handout(
-    renderer: Renderer,
-    html: str,
-    base: Any,
-    sheets: Sequence[Stylesheet],
-    limit: int,
-    warnings: list[str],
-    variant: str,
-    hint: str | None = None,
-) -> Fitted:
+# Lays one document out with these stylesheets added to its own (the worker's).
+LayoutCall = Callable[[list[Stylesheet]], Document]
+
+
+def fit_handout(layout: LayoutCall, limit: int, hint: str | None = None) -> Fitted:
     """``hint`` is the step this document took when it was last built from the same
     inputs: it is tried first, so a binder part is laid out once, not twice."""
     hinted = (hint or "").split(", ")
@@ -61,12 +55,10 @@ def fit_handout(
     moved = QR_MOVED in hinted
     document = None
     for label, extra in spacing:
-        document = renderer.layout(html, base, [*sheets, *_with(extra, moved)], warnings, variant)
+        document = layout(_with(extra, moved))
         if not moved and qr_misplaced(document):
             moved = True  # then also at the tighter spacing: the columns keep their order
-            document = renderer.layout(
-                html, base, [*sheets, *_with(extra, moved)], warnings, variant
-            )
+            document = layout(_with(extra, moved))
         if len(document.pages) <= limit:
             step = ", ".join(filter(None, [label, QR_MOVED if moved else ""]))
             return Fitted(document, True, step, extra=_with(extra, moved))
@@ -133,16 +125,7 @@ def summary_sheet(sheet: str) -> Stylesheet:
     return Stylesheet(text=f"@page {{ size: {SHEETS[sheet]} landscape; }}", name=f"sheet-{sheet}")
 
 
-def fit_summary(
-    renderer: Renderer,
-    html: str,
-    base: Any,
-    sheets: Sequence[Stylesheet],
-    warnings: list[str],
-    variant: str,
-    hint: str | None = None,
-    overflow: str = "fail",
-) -> Fitted:
+def fit_summary(layout: LayoutCall, hint: str | None = None, overflow: str = "fail") -> Fitted:
     """The largest type at which the summary fits one page, from 8.5 pt down to the
     7.5 pt floor. Past the floor, ``overflow`` (the ``summary_overflow`` setting)
     decides: "fail"; "continue" on as few pages as fit at the floor, at the largest
@@ -152,12 +135,8 @@ def fit_summary(
     three layouts instead of up to five, each about half a second. ``hint`` is the
     step the same inputs took last time, tried first: fitting is deterministic.
     """
-
-    def lay_out(extra: list[Stylesheet]) -> Document:
-        return renderer.layout(html, base, [*sheets, *extra], warnings, variant)
-
-    search = _SizeSearch(lay_out)
-    larger = _SizeSearch(lay_out, overflow) if overflow in SHEETS else None
+    search = _SizeSearch(layout)
+    larger = _SizeSearch(layout, overflow) if overflow in SHEETS else None
     for tried in filter(None, [search, larger]):
         if hint and (found := tried.hinted(hint)):
             return found
@@ -193,15 +172,15 @@ def fit_summary(
 class _SizeSearch:
     """Lays the summary out at the sizes it is asked for, once each."""
 
-    def __init__(self, lay_out: Callable[[list[Stylesheet]], Document], sheet: str = "") -> None:
-        self.lay_out = lay_out  # with the stylesheets to add to the document's own
+    def __init__(self, layout: LayoutCall, sheet: str = "") -> None:
+        self.layout = layout
         self.prefix = [summary_sheet(sheet)] if sheet else []
         self.labels = [", ".join(filter(None, [sheet, f"{size:g} pt"])) for size in SUMMARY_SIZES]
         self.laid_out: dict[int, Document] = {}
 
     def pages(self, index: int) -> int:
         if index not in self.laid_out:
-            self.laid_out[index] = self.lay_out([*self.prefix, summary_size(SUMMARY_SIZES[index])])
+            self.laid_out[index] = self.layout([*self.prefix, summary_size(SUMMARY_SIZES[index])])
         return len(self.laid_out[index].pages)
 
     @property

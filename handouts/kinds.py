@@ -25,9 +25,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from handouts.config import ProjectSettings
-    from handouts.fit import Fitted
+    from handouts.fit import Fitted, LayoutCall
     from handouts.project import Project
-    from handouts.render import Renderer
     from handouts.task import Hints, Rendered
     from handouts.worker import Worker
 
@@ -96,16 +95,7 @@ class DocumentKind:
         return [(c.lang, c.id) for c in project.covered(job.lang)]
 
     def fit(
-        self,
-        renderer: Renderer,
-        html: str,
-        base: Any,
-        sheets: list[Stylesheet],
-        warnings: list[str],
-        variant: str,
-        settings: ProjectSettings,
-        job: Job,
-        hint: str | None = None,
+        self, layout: LayoutCall, settings: ProjectSettings, job: Job, hint: str | None = None
     ) -> Fitted:
         raise NotImplementedError
 
@@ -150,21 +140,11 @@ class Handout(DocumentKind):
         return settings.max_handout_pages
 
     def fit(
-        self,
-        renderer: Renderer,
-        html: str,
-        base: Any,
-        sheets: list[Stylesheet],
-        warnings: list[str],
-        variant: str,
-        settings: ProjectSettings,
-        job: Job,
-        hint: str | None = None,
+        self, layout: LayoutCall, settings: ProjectSettings, job: Job, hint: str | None = None
     ) -> Fitted:
         from handouts.fit import fit_handout
 
-        limit = self.page_limit(settings, job)
-        return fit_handout(renderer, html, base, sheets, limit, warnings, variant, hint)
+        return fit_handout(layout, self.page_limit(settings, job), hint)
 
 
 class Summary(DocumentKind):
@@ -192,21 +172,11 @@ class Summary(DocumentKind):
         return summary_context(project, job.lang, conditions, brand, asset_url, links, _)
 
     def fit(
-        self,
-        renderer: Renderer,
-        html: str,
-        base: Any,
-        sheets: list[Stylesheet],
-        warnings: list[str],
-        variant: str,
-        settings: ProjectSettings,
-        job: Job,
-        hint: str | None = None,
+        self, layout: LayoutCall, settings: ProjectSettings, job: Job, hint: str | None = None
     ) -> Fitted:
         from handouts.fit import fit_summary
 
-        overflow = settings.summary_overflow
-        return fit_summary(renderer, html, base, sheets, warnings, variant, hint, overflow)
+        return fit_summary(layout, hint, settings.summary_overflow)
 
 
 class Binder(DocumentKind):

@@ -15,6 +15,7 @@ import datetime as dt
 from pathlib import Path
 
 from jinja2 import Environment
+from weasyprint import Document
 
 from handouts.binder import make_binder
 from handouts.cascade import document_stylesheets
@@ -162,9 +163,11 @@ class Worker:
         hint: str | None = None,
     ) -> Fitted:
         root, variant = self.project.root, self.settings.pdf_variant
-        config = self.project.config.settings
-        kind = KINDS[job.kind]
-        fitted = kind.fit(self.renderer, html, root, sheets, warnings, variant, config, job, hint)
+
+        def layout(extra: list[Stylesheet]) -> Document:
+            return self.renderer.layout(html, root, [*sheets, *extra], warnings, variant)
+
+        fitted = KINDS[job.kind].fit(layout, self.project.config.settings, job, hint)
         # The margins hold what a brand sets (the clinic's name, phone, a note): text
         # that outgrows them fails like a page too many, at any spacing.
         if fitted.fits and (problem := margin_overflow(fitted.document)):
