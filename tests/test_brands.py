@@ -10,9 +10,10 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from handouts.build import BuildResult
 from handouts.tokens import contrast_ratio
 from tests.conftest import BRAND, BRANDS
-from tests.helpers import edit, line_of, run
+from tests.helpers import StandInRenderer, edit, line_of, run
 
 NORTHFIELD = "styles/brands/northfield-neurology"
 MAPLE = "styles/brands/maple-childrens"
@@ -247,7 +248,7 @@ def test_bundled_brands_pass_every_check() -> None:
 # ---- building brands ----
 
 
-def test_brand_all_builds_every_brand(tmp_path: Path) -> None:
+def test_brand_all_builds_every_brand(tmp_path: Path, stand_in: StandInRenderer) -> None:
     repo = Path(__file__).resolve().parent.parent
     code, output = run(
         repo,
@@ -288,16 +289,11 @@ PRIMARY = {
 }
 
 
-def test_brands_look_different(tmp_path: Path) -> None:
+def test_brands_look_different(built: BuildResult) -> None:
     """The three brands differ in what a reader sees: clinic, colors and fonts."""
-    repo = Path(__file__).resolve().parent.parent
-    code, output = run(
-        repo, "build", "--condition", "cidp", "--edition", "standard", "--out", str(tmp_path)
-    )
-    assert code == 0, output
     font_sets = set()
     for brand in BRANDS:
-        pdf = tmp_path / brand / "en" / "handout-cidp.pdf"
+        pdf = built.output_dir / brand / "en" / "handout-cidp.pdf"
         page = PdfReader(pdf).pages[0]
         fonts = frozenset(
             str(f.get_object()["/BaseFont"]).split("+")[-1].split(",")[0]
