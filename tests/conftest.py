@@ -20,8 +20,10 @@ from typing import TypeVar
 import pytest
 
 from handouts import batch
-from handouts.build import BuildOptions, BuildResult, build
+from handouts.build import BuildOptions, BuildResult, build, layouts
+from handouts.plan import Job
 from handouts.project import Project, load_project
+from handouts.task import Layout
 from tests.helpers import StandInRenderer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -94,6 +96,26 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     Built once per run (48 PDFs) and only read by the tests: a test that changes
     files copies them first. (Spanish is built by its own test in test_languages.py.)"""
     return shared(tmp_path_factory, "built", _build_everything_in_english)
+
+
+def _lay_out_everything_in_spanish(folder: Path) -> list[Layout]:
+    project = load_project(REPO / "handouts.toml")
+    jobs = [
+        Job("handout", brand, "es", condition.id, "", edition)
+        for brand in BRANDS
+        for condition in project.ordered_conditions("es")
+        for edition in ("standard", "large-print")
+    ]
+    jobs += [Job("summary", brand, "es", None, "") for brand in BRANDS]
+    return list(layouts(project, jobs, workers=CORES))
+
+
+@pytest.fixture(scope="session")
+def spanish_layouts(tmp_path_factory: pytest.TempPathFactory) -> list[Layout]:
+    """Every Spanish handout (both editions) and summary of the bundled content, for
+    every bundled brand, laid out and fitted as a build would, writing nothing: what
+    the audit's page counts need beside the English ones of ``built``. Once per run."""
+    return shared(tmp_path_factory, "spanish", _lay_out_everything_in_spanish)
 
 
 def copy_project(folder: Path, **settings: str) -> Path:

@@ -3,6 +3,7 @@ written to fail it, with the file and line an educator has to fix."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -12,9 +13,13 @@ from weasyprint import HTML
 
 from handouts.audit.reading import formula_for, mask, read, sentences_of
 from handouts.audit.run import AuditReport, audit_project
+from handouts.build import BuildResult, layouts
+from handouts.plan import Job
 from handouts.project import Project, load_project
+from handouts.task import Layout
+from handouts.worker import Worker
 from tests.conftest import CONDITIONS
-from tests.helpers import edit, line_of, run
+from tests.helpers import StandInRenderer, edit, line_of, run
 
 GBS = "guillain-barre-syndrome"
 MG = "myasthenia-gravis"
@@ -38,17 +43,23 @@ def _messages(report: AuditReport) -> list[str]:
 # The bundled content passes its own audit -------------------------------------------
 
 
+# The tests that read `bundled` run in one test process, which audits once.
+BUNDLED = pytest.mark.xdist_group("audit-bundled")
+
+
 @pytest.fixture(scope="module")
 def bundled(project: Project) -> AuditReport:
     return audit_project(project, pages=False, strict=True)
 
 
+@BUNDLED
 def test_bundled_content_passes_the_strict_audit(bundled: AuditReport) -> None:
     audited = [(h.condition.lang, h.condition.id) for h in bundled.handouts]
     assert audited == [(lang, c) for lang in ("en", "es") for c in CONDITIONS]
     assert not [p for p in bundled.all_problems() if p.severity == "error"]
 
 
+@BUNDLED
 @pytest.mark.parametrize("condition", CONDITIONS)
 def test_bundled_spanish_handout_meets_the_targets(bundled: AuditReport, condition: str) -> None:
     handout = next(
@@ -60,6 +71,7 @@ def test_bundled_spanish_handout_meets_the_targets(bundled: AuditReport, conditi
     assert not handout.problems
 
 
+@BUNDLED
 @pytest.mark.parametrize("condition", CONDITIONS)
 def test_bundled_handout_meets_the_targets(bundled: AuditReport, condition: str) -> None:
     handout = next(h for h in bundled.handouts if h.condition.id == condition)
@@ -248,6 +260,7 @@ def test_a_page_without_purpose_summary_steps_or_tool_scores_below_the_pass_line
     )
 
 
+@BUNDLED
 def test_items_a_program_cannot_judge_are_left_to_a_person(bundled: AuditReport) -> None:
     items = {i.number: i for i in bundled.handouts[0].items}
     assert {n for n, i in items.items() if i.result == "person"} == {2, 10, 15, 26}
@@ -338,7 +351,9 @@ def test_require_approved_refuses_to_build_drafts(project_copy: Path) -> None:
     assert not out.exists()
 
 
-def test_require_approved_builds_approved_content(project_copy: Path) -> None:
+def test_require_approved_builds_approved_content(
+    project_copy: Path, stand_in: StandInRenderer
+) -> None:
     edit(project_copy / "handouts.toml", "binder = true", "binder = true\nrequire_approved = true")
     today = dt.date.today()
     for path in [
@@ -415,10 +430,36 @@ def test_audit_rejects_an_unknown_condition(project_copy: Path) -> None:
     assert "--condition: unknown condition 'gbs'" in output
 
 
-def test_readme_audit_table_is_current(project: Project) -> None:
-    """The README's table is the audit's own Markdown output, not a copy that drifts."""
+def _document(job: Job) -> tuple[str, str, str, str | None, str]:
+    return job.kind, job.brand, job.lang, job.condition, job.edition
+
+
+def test_readme_audit_table_is_current(
+    project: Project,
+    built: BuildResult,
+    spanish_layouts: list[Layout],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The README's table is the audit's own Markdown output, not a copy that drifts.
+
+    The session's build and layouts laid out every page the audit counts already: it
+    takes their page counts and fitting steps from them (what a layout gives is what
+    the build records: checked on a page that needs tight spacing)."""
     from handouts.audit.report import markdown_table, to_json
 
+    recorded = {_document(o.job): o for o in built.outcomes}
+    tight = recorded[("handout", "lakeside-infusion", "en", "kawasaki-disease", "standard")]
+    (layout,) = layouts(project, [tight.job])
+    assert (layout.pages, layout.fits, layout.step) == (tight.pages, True, tight.fit)
+    known = {_document(o.job): Layout(o.job, o.pages or 0, True, o.fit, "") for o in built.outcomes}
+    known |= {_document(layout.job): layout for layout in spanish_layouts}
+    lay_out = Worker.layout
+
+    def known_first(worker: Worker, job: Job) -> Layout:
+        found = known.get(_document(job))
+        return lay_out(worker, job) if found is None else dataclasses.replace(found, job=job)
+
+    monkeypatch.setattr(Worker, "layout", known_first)  # forked workers inherit it
     report = audit_project(project)
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     assert markdown_table(to_json(report)) in readme
