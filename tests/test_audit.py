@@ -43,23 +43,17 @@ def _messages(report: AuditReport) -> list[str]:
 # The bundled content passes its own audit -------------------------------------------
 
 
-# The tests that read `bundled` run in one test process, which audits once.
-BUNDLED = pytest.mark.xdist_group("audit-bundled")
-
-
 @pytest.fixture(scope="module")
 def bundled(project: Project) -> AuditReport:
     return audit_project(project, pages=False, strict=True)
 
 
-@BUNDLED
 def test_bundled_content_passes_the_strict_audit(bundled: AuditReport) -> None:
     audited = [(h.condition.lang, h.condition.id) for h in bundled.handouts]
     assert audited == [(lang, c) for lang in ("en", "es") for c in CONDITIONS]
     assert not [p for p in bundled.all_problems() if p.severity == "error"]
 
 
-@BUNDLED
 @pytest.mark.parametrize("condition", CONDITIONS)
 def test_bundled_spanish_handout_meets_the_targets(bundled: AuditReport, condition: str) -> None:
     handout = next(
@@ -71,7 +65,6 @@ def test_bundled_spanish_handout_meets_the_targets(bundled: AuditReport, conditi
     assert not handout.problems
 
 
-@BUNDLED
 @pytest.mark.parametrize("condition", CONDITIONS)
 def test_bundled_handout_meets_the_targets(bundled: AuditReport, condition: str) -> None:
     handout = next(h for h in bundled.handouts if h.condition.id == condition)
@@ -260,7 +253,6 @@ def test_a_page_without_purpose_summary_steps_or_tool_scores_below_the_pass_line
     )
 
 
-@BUNDLED
 def test_items_a_program_cannot_judge_are_left_to_a_person(bundled: AuditReport) -> None:
     items = {i.number: i for i in bundled.handouts[0].items}
     assert {n for n, i in items.items() if i.result == "person"} == {2, 10, 15, 26}

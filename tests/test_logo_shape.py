@@ -18,9 +18,6 @@ from handouts.project import load_project
 from tests.conftest import copy_project
 from tests.helpers import edit, run
 
-# The tests that read `shaped` run in one test process, which builds it once.
-pytestmark = pytest.mark.xdist_group("logo-shapes")
-
 # Each bundled brand gets a logo of another shape (width:height), in pixels.
 SHAPES = {
     "lakeside-infusion": (900, 300),  # 3:1, the squashed logo of the issue

@@ -25,9 +25,6 @@ from tests.conftest import copy_project
 from tests.helpers import run
 from tests.test_languages import ARABIC, BRAND, _script_copy
 
-# The tests that read `arabic` run in one test process, which builds it once.
-pytestmark = pytest.mark.xdist_group("arabic")
-
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 ARABIC_DEPARTMENTS = {
     "northfield-neurology": "عيادة الأعصاب، برنامج الأمراض العصبية العضلية",
