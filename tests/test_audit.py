@@ -3,6 +3,7 @@ written to fail it, with the file and line an educator has to fix."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -12,9 +13,13 @@ from weasyprint import HTML
 
 from handouts.audit.reading import formula_for, mask, read, sentences_of
 from handouts.audit.run import AuditReport, audit_project
+from handouts.builder import BuildResult, layouts
+from handouts.jobs import Job
 from handouts.project import Project, load_project
+from handouts.task import Layout
+from handouts.worker import Worker
 from tests.conftest import CONDITIONS
-from tests.helpers import edit, line_of, run
+from tests.helpers import StandInRenderer, edit, line_of, run
 
 GBS = "guillain-barre-syndrome"
 MG = "myasthenia-gravis"
@@ -338,7 +343,9 @@ def test_require_approved_refuses_to_build_drafts(project_copy: Path) -> None:
     assert not out.exists()
 
 
-def test_require_approved_builds_approved_content(project_copy: Path) -> None:
+def test_require_approved_builds_approved_content(
+    project_copy: Path, stand_in: StandInRenderer
+) -> None:
     edit(project_copy / "handouts.toml", "binder = true", "binder = true\nrequire_approved = true")
     today = dt.date.today()
     for path in [
@@ -415,10 +422,36 @@ def test_audit_rejects_an_unknown_condition(project_copy: Path) -> None:
     assert "--condition: unknown condition 'gbs'" in output
 
 
-def test_readme_audit_table_is_current(project: Project) -> None:
-    """The README's table is the audit's own Markdown output, not a copy that drifts."""
+def _document(job: Job) -> tuple[str, str, str, str | None, str]:
+    return job.kind, job.brand, job.lang, job.condition, job.edition
+
+
+def test_readme_audit_table_is_current(
+    project: Project,
+    built: BuildResult,
+    spanish_layouts: list[Layout],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The README's table is the audit's own Markdown output, not a copy that drifts.
+
+    The session's build and layouts laid out every page the audit counts already: it
+    takes their page counts and fitting steps from them (what a layout gives is what
+    the build records: checked on a page that needs tight spacing)."""
     from handouts.audit.report import markdown_table, to_json
 
+    recorded = {_document(o.job): o for o in built.outcomes}
+    tight = recorded[("handout", "lakeside-infusion", "en", "kawasaki-disease", "standard")]
+    (layout,) = layouts(project, [tight.job])
+    assert (layout.pages, layout.fits, layout.step) == (tight.pages, True, tight.fit)
+    known = {_document(o.job): Layout(o.job, o.pages or 0, True, o.fit, "") for o in built.outcomes}
+    known |= {_document(layout.job): layout for layout in spanish_layouts}
+    lay_out = Worker.layout
+
+    def known_first(worker: Worker, job: Job) -> Layout:
+        found = known.get(_document(job))
+        return lay_out(worker, job) if found is None else dataclasses.replace(found, job=job)
+
+    monkeypatch.setattr(Worker, "layout", known_first)  # forked workers inherit it
     report = audit_project(project)
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     assert markdown_table(to_json(report)) in readme

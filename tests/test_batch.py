@@ -17,7 +17,7 @@ from handouts.output import sha256_file
 from handouts.project import load_project
 from handouts.worker import Worker
 from tests.conftest import BRAND
-from tests.helpers import edit, run
+from tests.helpers import StandInRenderer, edit, run
 
 OTHER_BRAND = "maple-childrens"
 
@@ -44,7 +44,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 
 def test_changing_one_condition_rebuilds_its_handout_the_summary_and_binder_only(
-    project_copy: Path, tmp_path: Path
+    project_copy: Path, stand_in: StandInRenderer
 ) -> None:
     first = _build(project_copy, brands=(BRAND,))
     assert len(first.built) == 9  # 7 handouts, the summary, the binder
@@ -64,14 +64,43 @@ def test_changing_one_condition_rebuilds_its_handout_the_summary_and_binder_only
         assert outcome.path is not None
         assert outcome.path.stat().st_mtime_ns == kept[outcome.job.output]
 
-    # The incremental result is exactly what a clean build of the new content makes:
-    # the binder reused the kept parts' fitting steps and got the same bytes.
-    clean = _build(project_copy, brands=(BRAND,), output=tmp_path / "clean")
-    assert _hashes(project_copy / "output") == _hashes(tmp_path / "clean")
-    assert {o.job.output for o in clean.built} == set(kept)
+
+def test_an_incremental_rebuild_writes_what_a_clean_build_writes(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one real end-to-end rebuild (the others render stand-ins): a binder rebuilt
+    around a kept part lays that part out at the fitting step the manifest recorded
+    (Kawasaki disease needs tight spacing in the Lakeside brand), and gets the bytes a
+    clean build got. Two conditions, so that it takes seconds; the build of the edited
+    content in between writes stand-ins (the next build replaces them)."""
+    for path in (project_copy / "conditions").glob("[!_]*.en.yaml"):
+        if path.name.split(".")[0] not in ("cidp", "kawasaki-disease"):
+            path.unlink()
+    brand = "lakeside-infusion"
+    clean = _build(project_copy, brands=(brand,))
+    assert len(clean.built) == 4  # 2 handouts, the summary, the binder
+    assert {o.job.condition: o.fit for o in clean.built}["kawasaki-disease"] == "tight spacing"
+    made_clean = _hashes(project_copy / "output")
+
+    cidp = project_copy / "conditions/cidp.en.yaml"
+    edit(cidp, "CIDP steady", "CIDP stable")
+    with monkeypatch.context() as stand_ins:
+        StandInRenderer().install(stand_ins)
+        changed = _build(project_copy, brands=(brand,))
+    rebuilt = {f"{brand}/en/{name}.pdf" for name in ("handout-cidp", "clinician-summary", "binder")}
+    assert _outputs(changed)["built"] == rebuilt
+    assert _outputs(changed)["skipped"] == {f"{brand}/en/handout-kawasaki-disease.pdf"}
+    assert _hashes(project_copy / "output") != made_clean
+
+    edit(cidp, "CIDP stable", "CIDP steady")  # back to the content of the clean build
+    again = _build(project_copy, brands=(brand,))
+    assert _outputs(again)["built"] == rebuilt
+    assert _hashes(project_copy / "output") == made_clean
 
 
-def test_nothing_changed_nothing_rebuilt_and_force_rebuilds_all(project_copy: Path) -> None:
+def test_nothing_changed_nothing_rebuilt_and_force_rebuilds_all(
+    project_copy: Path, stand_in: StandInRenderer
+) -> None:
     code, output = run(project_copy, "build", "--brand", BRAND, "--condition", "cidp")
     assert code == 0, output
     assert "built 1:" in output
@@ -85,7 +114,9 @@ def test_nothing_changed_nothing_rebuilt_and_force_rebuilds_all(project_copy: Pa
     assert "built 1:" in output
 
 
-def test_a_deleted_or_altered_output_file_is_rebuilt(project_copy: Path) -> None:
+def test_a_deleted_or_altered_output_file_is_rebuilt(
+    project_copy: Path, stand_in: StandInRenderer
+) -> None:
     options = {"brands": (BRAND,), "conditions": ("cidp", "dermatomyositis", "kawasaki-disease")}
     first = _build(project_copy, **options)
     assert len(first.built) == 3
@@ -105,7 +136,7 @@ def test_a_deleted_or_altered_output_file_is_rebuilt(project_copy: Path) -> None
 
 
 def test_a_brand_change_rebuilds_that_brand_and_an_option_change_rebuilds_all(
-    project_copy: Path,
+    project_copy: Path, stand_in: StandInRenderer
 ) -> None:
     options = {"brands": (BRAND, OTHER_BRAND), "conditions": ("cidp",)}
     assert len(_build(project_copy, **options).built) == 2
@@ -138,8 +169,10 @@ def _too_long(project_dir: Path, condition: str) -> None:
     path.write_text(text, "utf-8")
 
 
-def test_one_failing_document_does_not_stop_the_others(project_copy: Path) -> None:
-    _too_long(project_copy, "cidp")
+def test_one_failing_document_does_not_stop_the_others(
+    project_copy: Path, stand_in: StandInRenderer
+) -> None:
+    stand_in.fail = {"cidp"}  # a real layout past its pages: test_output.py
     code, output = run(project_copy, "build", "--brand", BRAND, "--only", "handouts")
     assert code == 1
     assert f"{BRAND}/en/handout-cidp.pdf: error:" in output
@@ -151,8 +184,12 @@ def test_one_failing_document_does_not_stop_the_others(project_copy: Path) -> No
     assert f"{BRAND}/en/handout-cidp.pdf" not in {e["path"] for e in manifest["files"]}
 
 
-def test_fail_fast_stops_at_the_first_failure(project_copy: Path) -> None:
-    _too_long(project_copy, "cidp")  # the first handout of the plan (ids in order)
+def test_fail_fast_stops_at_the_first_failure(
+    project_copy: Path, stand_in: StandInRenderer
+) -> None:
+    stand_in.fail = {"cidp"}  # the first handout of the plan (ids in order)
+    # A document takes a while, as a real one: the failure is back before the next ends.
+    stand_in.seconds = 1.0
     code, output = run(
         project_copy, "build", "--brand", BRAND, "--only", "handouts", "--jobs", "1", "--fail-fast"
     )
@@ -204,7 +241,7 @@ def test_a_document_past_its_time_limit_is_stopped(
 
 
 def test_missing_harfbuzz_subsetting_is_said_once_with_the_fix(
-    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch, stand_in: StandInRenderer
 ) -> None:
     monkeypatch.setattr(render, "fast_subsetting", lambda: False)
     code, output = run(

@@ -10,9 +10,10 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from handouts.builder import BuildResult
 from handouts.tokens import contrast_ratio
 from tests.conftest import BRAND, BRANDS
-from tests.helpers import edit, line_of, run
+from tests.helpers import StandInRenderer, edit, line_of, run
 
 NORTHFIELD = "styles/brands/northfield-neurology"
 MAPLE = "styles/brands/maple-childrens"
@@ -247,7 +248,7 @@ def test_bundled_brands_pass_every_check() -> None:
 # ---- building brands ----
 
 
-def test_brand_all_builds_every_brand(tmp_path: Path) -> None:
+def test_brand_all_builds_every_brand(tmp_path: Path, stand_in: StandInRenderer) -> None:
     repo = Path(__file__).resolve().parent.parent
     code, output = run(
         repo,
@@ -288,16 +289,11 @@ PRIMARY = {
 }
 
 
-def test_brands_look_different(tmp_path: Path) -> None:
+def test_brands_look_different(built: BuildResult) -> None:
     """The three brands differ in what a reader sees: clinic, colors and fonts."""
-    repo = Path(__file__).resolve().parent.parent
-    code, output = run(
-        repo, "build", "--condition", "cidp", "--edition", "standard", "--out", str(tmp_path)
-    )
-    assert code == 0, output
     font_sets = set()
     for brand in BRANDS:
-        pdf = tmp_path / brand / "en" / "handout-cidp.pdf"
+        pdf = built.output_dir / brand / "en" / "handout-cidp.pdf"
         page = PdfReader(pdf).pages[0]
         fonts = frozenset(
             str(f.get_object()["/BaseFont"]).split("+")[-1].split(",")[0]
@@ -353,17 +349,17 @@ def test_brands_command_lists_identity_colors_fonts_and_qr_address() -> None:
 # ---- the user's own stylesheets ----
 
 
-def test_stylesheet_option_comes_after_the_brand(project_copy: Path, tmp_path: Path) -> None:
+def test_stylesheet_option_comes_after_the_brand(
+    project_copy: Path, tmp_path: Path, built: BuildResult
+) -> None:
     mine = tmp_path / "mine.css"
     mine.write_text(
         ".kicker { display: none; }\n.purpose::after { content: ' Printed for Ward 4.'; }\n"
     )
     args = ["build", "--brand", BRAND, "--condition", "cidp"]
-    code, output = run(project_copy, *args, "--out", str(tmp_path / "plain"))
-    assert code == 0, output
     code, output = run(project_copy, *args, "-s", str(mine), "--out", str(tmp_path / "mine"))
     assert code == 0, output
-    plain = _text(tmp_path / "plain" / BRAND / "en/handout-cidp.pdf")
+    plain = _text(built.output_dir / BRAND / "en/handout-cidp.pdf")  # without -s
     styled = _text(tmp_path / "mine" / BRAND / "en/handout-cidp.pdf")
     assert "PATIENT INFORMATION" in plain
     assert "PATIENT INFORMATION" not in styled

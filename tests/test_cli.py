@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from handouts.cli import cli
 from tests.conftest import BRAND, BRANDS, CONDITIONS, REPO
-from tests.helpers import run
+from tests.helpers import StandInRenderer, run
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -52,7 +52,9 @@ def test_list_shows_conditions_brands_and_languages() -> None:
     assert "en (built by default)" in output
 
 
-def test_build_one_condition_writes_only_that_handout(tmp_path: Path) -> None:
+def test_build_one_condition_writes_only_that_handout(
+    tmp_path: Path, stand_in: StandInRenderer
+) -> None:
     code, output = _invoke("build", "--condition", "cidp", "--brand", BRAND, "--out", str(tmp_path))
     assert code == 0, output
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf"))

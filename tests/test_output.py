@@ -18,7 +18,7 @@ from handouts.output import TEMP_NAME, OutputError, sha256_file, write_atomic
 from handouts.project import load_project
 from handouts.worker import Worker
 from tests.conftest import BRAND
-from tests.helpers import edit, run
+from tests.helpers import StandInRenderer, edit, run
 from tests.test_batch import _too_long
 
 KEEP = ("cidp", "kawasaki-disease")  # two conditions: a binder in a few seconds
@@ -51,10 +51,12 @@ def _manifest_matches_disk(out: Path) -> set[str]:
 
 
 def test_a_failed_rebuild_removes_the_old_file_and_the_binder_that_held_it(
-    small_project: Path,
+    small_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args = ("build", "--brand", BRAND, "--binder")
-    code, said = run(small_project, *args)
+    with monkeypatch.context() as stand_ins:  # the old files: any bytes will do
+        StandInRenderer().install(stand_ins)
+        code, said = run(small_project, *args)
     assert code == 0, said
     out = small_project / "output"
     assert (out / EN / "handout-cidp.pdf").is_file()

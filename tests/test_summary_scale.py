@@ -15,6 +15,7 @@ from handouts.builder import BuildResult, layouts
 from handouts.jobs import Job
 from handouts.project import load_project
 from handouts.summary_layout import Cell, measure_for, plan_table, wrapped_lines
+from handouts.task import Layout
 from tests.conftest import BRAND, BRANDS, REPO, copy_project
 from tests.content_sets import add_conditions
 from tests.helpers import edit, run
@@ -39,13 +40,15 @@ def test_the_planner_gives_the_wordy_column_the_room_and_saves_lines() -> None:
     assert plan.lines[1] < even
 
 
-def test_the_bundled_seven_fit_one_letter_page_at_8_pt_or_more(built: BuildResult) -> None:
+def test_the_bundled_seven_fit_one_letter_page_at_8_pt_or_more(
+    built: BuildResult, spanish_layouts: list[Layout]
+) -> None:
     steps = {o.job.brand: o.fit for o in built.outcomes if o.job.kind == "summary"}
     assert sorted(steps) == BRANDS
     assert all(_points(step) >= 8 for step in steps.values()), steps
-    project = load_project(REPO / "handouts.toml")
-    spanish = [Job("summary", brand, "es", None, "") for brand in BRANDS]
-    for layout in layouts(project, spanish):
+    spanish = [layout for layout in spanish_layouts if layout.job.kind == "summary"]
+    assert sorted(layout.job.brand for layout in spanish) == BRANDS
+    for layout in spanish:
         assert layout.fits, layout.problem
         assert layout.pages == 1
         assert _points(layout.step) >= 8, layout
