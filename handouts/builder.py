@@ -150,6 +150,9 @@ def build(
         try:
             return _build(run, jobs, on_start, on_done)
         except KeyboardInterrupt:
+            # A worker stopped mid-write leaves its temporary file: the folder is still
+            # ours, so clear it now rather than at the next build.
+            remove_partials(folders)
             if run.result is None:
                 raise
             run.result.interrupted = True
