@@ -63,7 +63,7 @@ def test_importing_the_package_or_its_build_api_does_not_load_the_renderer() -> 
             import sys
             import handouts
             print(sorted(m for m in sys.modules if m.startswith("handouts")))
-            handouts.load_project, handouts.BuildOptions, handouts.builder
+            handouts.load_project, handouts.BuildOptions, handouts.build
             print("weasyprint" in sys.modules)
             """
         )
