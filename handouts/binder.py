@@ -56,7 +56,9 @@ def make_binder(
     _ = project.translate(job.lang)
     parts: list[tuple[str, str, Fitted]] = []
     *handouts, summary_job, _itself = KINDS["binder"].parts(project, job)
-    for part, condition in zip(handouts, project.covered(job.lang), strict=True):
+    for part in handouts:
+        assert part.condition is not None
+        condition = project.conditions[(part.content_lang, part.condition)]
         fitted = fitted_for(part)
         if not fitted.fits:
             return Binder(None, problem=f"handout {condition.id}: {fitted.problem}")

@@ -247,8 +247,7 @@ class BrandRow:
 def brand_rows(brands: Mapping[str, Brand]) -> list[BrandRow]:
     rows = []
     for name, brand in sorted(brands.items()):
-        own = [brand.stylesheet] if brand.stylesheet else []
-        tokens, _, _ = merge_tokens(default_styles() / "base.css", own)
+        tokens, _, _ = merge_tokens(default_styles() / "base.css", brand.stylesheets())
         colors = ", ".join(
             f"{token.removeprefix('--brand-')} {resolve(token, tokens)}"
             for token in ("--brand-primary", "--brand-primary-dark", "--brand-tint")

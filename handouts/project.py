@@ -367,8 +367,7 @@ def _check_glyphs(project: Project) -> list[Problem]:
     """Content text that some brand's fonts cannot draw (glyphs.py)."""
     fonts = {}
     for name, brand in project.brands.items():
-        own = [brand.stylesheet] if brand.stylesheet else []
-        if found := coverage([*own, *project.stylesheets], brand.stylesheet):
+        if found := coverage(brand.stylesheets(project.stylesheets), brand.stylesheet):
             fonts[name] = found
     return check_content(project.documents, fonts)
 

@@ -102,10 +102,6 @@ class TablePlan:
     shares: tuple[float, ...]  # of the table's width, per column, summing to 1
     lines: tuple[int, ...]  # per row, the header row first
 
-    @property
-    def total(self) -> int:
-        return sum(self.lines)
-
 
 def plan_table(
     rows: Sequence[Sequence[Cell]], width_pt: float, size_pt: float, measure: Measure
