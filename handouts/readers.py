@@ -13,6 +13,7 @@ so neither ``/dev/zero``, a FIFO nor a "billion laughs" document can stall a com
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import stat
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+import ruamel.yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
@@ -31,6 +33,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode
 
+from handouts import cache
 from handouts.errors import Location, Problem
 
 Key = str | int
@@ -244,6 +247,9 @@ def load_yaml(
     path: Path, *, max_kb: int = DEFAULT_MAX_INPUT_KB, setting: str | None = MAX_INPUT_SETTING
 ) -> SourceFile:
     text = read_input(path, max_kb=max_kb, setting=setting)
+    key = _parse_key(text)
+    if (parsed := _parsed(key)) is not None:
+        return SourceFile(path, *parsed)
     try:
         node = _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -258,7 +264,41 @@ def load_yaml(
         raise InputError(Problem(Location(path), f"invalid YAML: {message}")) from exc
     source = SourceFile(path, None)
     source.data = _plain(node, (), source.positions)
+    if _plain_json(source.data):
+        positions = [[list(at), line, column] for at, (line, column) in source.positions.items()]
+        cache.write_json(_PARSED, key, {"data": source.data, "positions": positions})
     return source
+
+
+# ruamel.yaml's round-trip parser is pure Python: about 10 ms per KB, most of a command
+# that renders nothing. A file that parsed once parses the same way again, so what a
+# parse gave is kept in the per-user cache under the hash of the text and of what
+# shapes the result (this reader's rules and ruamel's version). Files that fail are
+# parsed every time, so their errors are always reported.
+_PARSED = "parsed-yaml"
+_PARSER = f"ruamel.yaml {ruamel.yaml.__version__}; depth {MAX_DEPTH}; format 1"
+
+
+def _parse_key(text: str) -> str:
+    return hashlib.sha256(f"{_PARSER}\n{text}".encode()).hexdigest()
+
+
+def _parsed(key: str) -> tuple[Any, dict[tuple[Key, ...], tuple[int, int]]] | None:
+    entry = cache.read_json(_PARSED, key)
+    try:
+        positions = {tuple(at): (line, column) for at, line, column in entry["positions"]}
+        return entry["data"], positions
+    except (TypeError, KeyError, ValueError):
+        return None  # no entry, or not one this reader wrote
+
+
+def _plain_json(value: Any) -> bool:
+    """Whether ``value`` reads back from JSON as it is (not so for a ``!!set``, say)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain_json(item) for item in value)
+    return value is None or type(value) in (str, bool, int, float)
 
 
 def _plain(node: Any, here: tuple[Key, ...], positions: dict[tuple[Key, ...], Any]) -> Any:

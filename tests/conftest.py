@@ -13,13 +13,14 @@ import os
 import pickle
 import re
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
-from handouts import batch
+from handouts import batch, cache
 from handouts.builder import BuildOptions, BuildResult, build, layouts
 from handouts.jobs import Job
 from handouts.project import Project, load_project
@@ -42,6 +43,16 @@ CORES = batch.default_workers()
 TEST_PROCESSES = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 
 Value = TypeVar("Value")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One cache folder (parsed content) per test run, not the user's: set before the
+    test processes start, so they and the CLI subprocesses of the tests inherit it."""
+    if hasattr(config, "workerinput"):  # a test process: the run's folder is set
+        return
+    folder = tempfile.mkdtemp(prefix="handouts-test-cache-")
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    os.environ[cache.CACHE_ENV] = folder
 
 
 @pytest.fixture(scope="session", autouse=True)

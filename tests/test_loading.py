@@ -138,3 +138,35 @@ def test_the_size_cap_is_a_setting(tmp_path: Path) -> None:
         "(max_input_kb in handouts.toml)"
     )
     assert messages["_treatment.en.yaml"].startswith("the file is 5 KB;")
+
+
+def test_a_file_parsed_before_reads_from_the_cache_and_errors_are_never_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts import cache, readers
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    path = tmp_path / "a.yaml"
+    path.write_text("title: Hello\nitems:\n  - one\n  - 2\n", "utf-8")
+    first = load_yaml(path)
+    parses: list[str] = []
+    real = readers._yaml
+    monkeypatch.setattr(readers, "_yaml", lambda: parses.append("parse") or real())
+    # The same text in another file: same data, and positions that still locate it.
+    other = tmp_path / "b.yaml"
+    other.write_text(path.read_text("utf-8"), "utf-8")
+    again = load_yaml(other)
+    assert parses == []
+    assert (again.data, again.positions) == (first.data, first.positions)
+    assert str(again.locate(("items", 1))) == f"{other}:4:5"
+    # A broken file is parsed (and reported) every time.
+    path.write_text("title: [unclosed\n", "utf-8")
+    for _ in range(2):
+        with pytest.raises(InputError, match=r"a\.yaml:2:1: error: invalid YAML"):
+            load_yaml(path)
+    assert parses == ["parse", "parse"]
+    # A damaged entry is a miss, not an error.
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        entry.write_text("{not json", "utf-8")
+    assert load_yaml(other).data == first.data
+    assert parses == ["parse", "parse", "parse"]
