@@ -59,7 +59,7 @@ def write_json(kind: str, key: str, value: Any) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(value, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, folder / f"{key}.json")
+            Path(temporary).replace(folder / f"{key}.json")
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
