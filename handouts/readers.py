@@ -284,7 +284,7 @@ def _parse_key(text: str) -> str:
 
 
 def _parsed(key: str) -> tuple[Any, dict[tuple[Key, ...], tuple[int, int]]] | None:
-    entry = cache.read_json(_PARSED, key)
+    entry: Any = cache.read_json(_PARSED, key)
     try:
         positions = {tuple(at): (line, column) for at, line, column in entry["positions"]}
         return entry["data"], positions
