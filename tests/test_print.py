@@ -15,6 +15,7 @@ from pypdf.generic import DictionaryObject
 from handouts.builder import BuildOptions, BuildResult, build, stylesheets_for
 from handouts.defaults import defaults_dir
 from handouts.fonts import font_dirs
+from handouts.graphics import QUIET_ZONE, qr_modules, qr_path
 from handouts.jobs import Job
 from handouts.project import Project, load_project
 from handouts.render import Renderer
@@ -111,14 +112,69 @@ def test_outline_has_the_title_and_each_section(built: BuildResult) -> None:
 # ---- QR code ----
 
 
-def test_qr_code_points_at_the_brand_address_with_the_address_in_words(
-    built: BuildResult,
+@pytest.mark.parametrize("brand", ["northfield-neurology", "maple-childrens"])
+def test_the_printed_qr_code_scans_to_the_handout_address_written_beside_it(
+    built: BuildResult, project: Project, brand: str
 ) -> None:
-    text = " ".join(
-        " ".join(p.extract_text() for p in _pdf(built, "handout-cidp.pdf").pages).split()
-    )
+    """Read from the printed page as a phone would: rendered at 150 dpi, decoded."""
+    import zxingcpp
+
+    path = built.output_dir / brand / "en" / "handout-cidp.pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
     assert "Scan to read this handout online" in text
-    assert "northfield-health.example/handouts/en/cidp" in text.replace("/ ", "/")
+    address = project.brands[brand].clinic.handout_url("cidp", "en", brand)
+    assert address is not None
+    # The address may wrap after a slash or a hyphen of its own.
+    assert address.split("://", 1)[1] in re.sub(r"(?<=[/-]) ", "", text)
+    pdf = pdfium.PdfDocument(path)
+    dpi = 150
+    codes = [
+        code
+        for page in pdf
+        for code in zxingcpp.read_barcodes(page.render(scale=dpi / 72).to_pil())
+    ]
+    assert [code.text for code in codes] == [address]  # one code, on one page
+    # Printed at the size the stylesheet gives the code's box (handout.css, or
+    # fit-tight.css when the page was tightened), the 4-module quiet zone inside it.
+    (outcome,) = [o for o in built.outcomes if o.path == path]
+    box = 0.75 if "tight" in outcome.fit else 0.85
+    modules = len(qr_modules(address))
+    expected = box * dpi * modules / (modules + 2 * QUIET_ZONE)
+    corners = codes[0].position
+    assert abs((corners.top_right.x - corners.top_left.x) - expected) < 3
+
+
+@pytest.mark.parametrize(
+    "address", ["https://example.org/h/cidp", "https://guides.example.org/ivig/es/kawasaki?r=1"]
+)
+def test_the_qr_outline_fills_exactly_the_dark_modules(address: str) -> None:
+    """The code is drawn as the outlines of its dark areas (no seams between modules on
+    screen); sampled at each module's centre, the path is dark where the code is."""
+    modules = qr_modules(address)
+    loops = []
+    for data in re.findall(r"M[^M]+", qr_path(modules)):
+        x, y = (int(v) for v in re.match(r"M(-?\d+) (-?\d+)", data).groups())  # type: ignore[union-attr]
+        points = [(x, y)]
+        for axis, step in re.findall(r"([hv])(-?\d+)", data):
+            x, y = (x + int(step), y) if axis == "h" else (x, y + int(step))
+            points.append((x, y))
+        loops.append(points)
+
+    def dark(px: float, py: float) -> bool:
+        winding = 0  # nonzero rule, as PDF fills the path
+        for points in loops:
+            for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+                if x1 == x2 and (y1 <= py) != (y2 <= py) and px < x1:
+                    winding += 1 if y2 > y1 else -1
+        return winding != 0
+
+    side = len(modules)
+    assert all(
+        dark(QUIET_ZONE + i + 0.5, QUIET_ZONE + j + 0.5) == modules[j][i]
+        for j in range(side)
+        for i in range(side)
+    )
+    assert len(loops) < sum(map(sum, modules)) / 3  # outlines, not a square per module
 
 
 def test_no_online_address_no_qr_code(built: BuildResult) -> None:
