@@ -5,7 +5,7 @@ The same as ``handouts build`` run in this folder; options are the build command
 
 from pathlib import Path
 
-from handouts.cli import build_main
+from handouts._entry import generate
 
 if __name__ == "__main__":
-    build_main(config=Path(__file__).resolve().parent / "handouts.toml")
+    generate(config=Path(__file__).resolve().parent / "handouts.toml")

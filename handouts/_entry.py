@@ -15,6 +15,7 @@ import contextlib
 import os
 import signal
 import sys
+from pathlib import Path
 from types import FrameType
 
 ABORTED = "Aborted!"  # click.Abort's message: the same words as Ctrl-C during a command
@@ -31,12 +32,25 @@ def _abort(signum: int, frame: FrameType | None) -> None:
     os._exit(1)
 
 
-def main() -> None:
-    """Console-script entry point (``handouts``, ``python -m handouts``)."""
+def _abort_on_signals() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         # A signal the parent chose to ignore (nohup, a shell's background job) stays so.
         if signal.getsignal(signum) != signal.SIG_IGN:
             signal.signal(signum, _abort)
+
+
+def main() -> None:
+    """Console-script entry point (``handouts``, ``python -m handouts``)."""
+    _abort_on_signals()
     from handouts.cli import main as cli_main
 
     cli_main()
+
+
+def generate(config: Path) -> None:
+    """``python generate.py [build options]``: the build command of the project whose
+    configuration is ``config``, started like ``handouts``."""
+    _abort_on_signals()
+    from handouts.cli import build_main
+
+    build_main(config=config)

@@ -1,4 +1,10 @@
-"""Command line: parses options and calls the library. No pipeline logic lives here."""
+"""Command line: parses options and calls the library. No pipeline logic lives here.
+
+Only Click and the package's light modules (the shared vocabulary in jobs.py, the
+error types) are imported at the top: each command imports what it runs when it runs,
+so ``handouts --version`` and ``--help`` answer at once, and a no-op build never loads
+the renderer, the content models or Rich.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +15,19 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
 from handouts import __version__
-from handouts.brand import brand_rows
-from handouts.builder import BuildInterrupted, BuildOptions, BuildResult, build
-from handouts.config import PDF_VARIANTS
-from handouts.destination import checked_output_folder
 from handouts.errors import ContentError, HandoutsError, counted, display_path
-from handouts.jobs import Kind
-from handouts.progress import Progress, summary_line
-from handouts.project import Project, load_project
-from handouts.scaffold import InitOptions, init_project
+from handouts.jobs import PDF_VARIANTS, BuildOptions, InitOptions, Kind
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from handouts.builder import BuildResult
+    from handouts.project import Project
 
 
 class _Group(click.Group):
@@ -76,6 +78,8 @@ def _interrupts() -> Iterator[None]:
 def _project(
     ctx: click.Context, *, stylesheets: Sequence[Path] = (), strict: bool | None = None
 ) -> Project:
+    from handouts.project import load_project
+
     config = ctx.ensure_object(dict).get("config")
     project = load_project(config, stylesheets=stylesheets, strict=strict or None)
     for warning in project.warnings:
@@ -271,6 +275,17 @@ def build_command(
 
     Documents whose inputs have not changed since the last build (see
     output/manifest.json) are kept; --force rebuilds them."""
+    started = time.monotonic()
+    stamp_key = None
+    if not force and not verbose:  # verbose says each file: that takes the build
+        from handouts.stamp import fresh_stamp, stamp_key_of
+
+        stamp_key = stamp_key_of(ctx.params, ctx.obj.get("config"))
+        if (stamp := fresh_stamp(stamp_key)) is not None:
+            for message in stamp.messages:
+                click.echo(message, err=True)
+            click.echo(stamp.summary_line(time.monotonic() - started))
+            return
     project = _project(ctx, stylesheets=stylesheets, strict=strict)
     if large_print:
         editions = (*editions, "large-print")
@@ -289,12 +304,21 @@ def build_command(
         force=force,
         fail_fast=fail_fast,
     )
-    _run_build(project, options, verbose)
+    result = _run_build(project, options, verbose, started)
+    if stamp_key is not None:
+        from handouts.stamp import stamp_build
+
+        stamp_build(stamp_key, project, result)
 
 
-def _run_build(project: Project, options: BuildOptions, verbose: bool = False) -> None:
+def _run_build(
+    project: Project, options: BuildOptions, verbose: bool = False, started: float | None = None
+) -> BuildResult:
     """Build with a progress display, then report what was written and what failed."""
-    started = time.monotonic()
+    from handouts.builder import BuildInterrupted, build
+    from handouts.progress import Progress
+
+    started = time.monotonic() if started is None else started
     try:
         with Progress(verbose=verbose) as progress:
             result = build(project, options, on_start=progress.start, on_done=progress.done)
@@ -302,6 +326,7 @@ def _run_build(project: Project, options: BuildOptions, verbose: bool = False) -
         _report(stop.result, time.monotonic() - started, raise_on_failure=False)
         raise click.Abort() from None
     _report(result, time.monotonic() - started)
+    return result
 
 
 def _kinds(only: str | None, with_binder: bool, project: Project) -> tuple[Kind, ...] | None:
@@ -318,6 +343,8 @@ def _kinds(only: str | None, with_binder: bool, project: Project) -> tuple[Kind,
 
 
 def _report(result: BuildResult, seconds: float, raise_on_failure: bool = True) -> None:
+    from handouts.progress import summary_line
+
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     for outcome in result.built:
@@ -342,6 +369,9 @@ def languages_command(ctx: click.Context) -> None:
     """Each language: conditions translated, shared text, glossary, catalog
     completeness, stale translations and those that do not say what they translate
     (untracked), and whether it is built by default."""
+    from rich import box
+    from rich.table import Table
+
     from handouts.languages import language_rows
 
     project = _project(ctx)
@@ -365,7 +395,7 @@ def languages_command(ctx: click.Context) -> None:
             "yes" if row.built else "no",
             "yes" if row.ready else "no",
         )
-    Console(width=None if sys.stdout.isatty() else 120).print(table)
+    _console().print(table)
 
 
 @cli.command("validate")
@@ -441,6 +471,7 @@ def audit_command(
     project = _project(ctx, strict=strict)
     from handouts.audit.report import markdown_table, print_table, to_json, write_reports
     from handouts.audit.run import audit_project
+    from handouts.destination import checked_output_folder
 
     report = audit_project(
         project,
@@ -454,9 +485,7 @@ def audit_command(
     if markdown:
         click.echo(markdown_table(data), nl=False)
         return
-    # Wide enough for the table in a log file or CI, where there is no terminal width.
-    console = Console(width=None if sys.stdout.isatty() else 120)
-    print_table(data, console)
+    print_table(data, _console())
     problems = report.all_problems()
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -523,6 +552,8 @@ def brands_command(ctx: click.Context, strict: bool | None) -> None:
     A brand is a folder styles/brands/<name>/ with brand.toml, brand.css and a logo;
     copy one to add a brand. Contrast and font warnings are printed above the list.
     """
+    from handouts.brand import brand_rows
+
     project = _project(ctx, strict=strict)
     by_brand: dict[str, int] = {}
     for warning in project.warnings:
@@ -564,12 +595,22 @@ def init_command(directory: Path, brand: str, clinic: str, condition: str, title
     It holds a handouts.toml, one brand, one example condition and an empty templates
     folder, and builds at once with the package's templates and styles.
     """
+    from handouts.scaffold import init_project
+
     options = InitOptions(brand=brand, clinic=clinic, condition=condition, title=title)
     written = init_project(directory, options)
     click.echo(f"Created {directory} ({len(written)} files). Next:")
     click.echo(f"  cd {directory}")
     click.echo(f"  edit styles/brands/{brand}/brand.toml   (name, phones, logo)")
     click.echo("  handouts build")
+
+
+def _console() -> Console:
+    """Rich output, wide enough for a table in a log file or CI, where there is no
+    terminal width."""
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 120)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

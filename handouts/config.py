@@ -14,25 +14,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from handouts.errors import ConfigError, ContentError
-from handouts.jobs import DEFAULT_VARIANT, LANG_PATTERN, Edition, Paper
+from handouts.jobs import DEFAULT_VARIANT, LANG_PATTERN, PDF_VARIANTS, Edition, Paper
 from handouts.readers import DEFAULT_MAX_INPUT_KB, InputError, load_toml, validate
 
 CONFIG_NAME = "handouts.toml"
 SummaryOverflow = Literal["fail", "continue", "legal", "tabloid", "a3"]
-# Every variant keeps the tag tree: PDF/UA-1 is the default; the PDF/A ones are for
-# archives and PDF/X-3 for print shops (X-1a needs CMYK, and X-4 writes a random
-# document id, which would break byte-identical rebuilds).
-PDF_VARIANTS = (
-    "pdf/ua-1",
-    "pdf/ua-2",
-    "pdf/a-2a",
-    "pdf/a-3a",
-    "pdf/a-2u",
-    "pdf/a-3u",
-    "pdf/a-2b",
-    "pdf/a-3b",
-    "pdf/x-3",
-)
 
 
 class ProjectSettings(BaseModel):

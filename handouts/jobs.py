@@ -19,6 +19,20 @@ KINDS: tuple[Kind, ...] = ("handout", "summary", "binder")
 EDITIONS: tuple[Edition, ...] = ("standard", "large-print")
 EVERY = "all"  # selects every brand, language, condition or edition
 DEFAULT_VARIANT = "pdf/ua-1"
+# Every variant keeps the tag tree: PDF/UA-1 is the default; the PDF/A ones are for
+# archives and PDF/X-3 for print shops (X-1a needs CMYK, and X-4 writes a random
+# document id, which would break byte-identical rebuilds).
+PDF_VARIANTS = (
+    "pdf/ua-1",
+    "pdf/ua-2",
+    "pdf/a-2a",
+    "pdf/a-3a",
+    "pdf/a-2u",
+    "pdf/a-3u",
+    "pdf/a-2b",
+    "pdf/a-3b",
+    "pdf/x-3",
+)
 # A language code as file names, settings and tables spell it: "en", "es", "pt-BR".
 LANG_CODE = r"[a-z]{2,3}(?:-[A-Z]{2})?"
 LANG_PATTERN = rf"^{LANG_CODE}$"  # a whole value that is one
@@ -42,6 +56,16 @@ class BuildOptions:
     workers: int | None = None  # worker processes; None: one per core, 0: in this process
     force: bool = False  # rebuild documents that are up to date
     fail_fast: bool = False  # stop at the first document that fails
+
+
+@dataclass(frozen=True)
+class InitOptions:
+    """What ``handouts init`` writes into a new project (scaffold.py)."""
+
+    brand: str = "my-clinic"
+    clinic: str = "My Clinic"
+    condition: str = "guillain-barre-syndrome"  # any condition the package ships
+    title: str = "Patient handouts"
 
 
 @dataclass(frozen=True)

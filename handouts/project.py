@@ -26,7 +26,7 @@ from handouts.content import (
 from handouts.defaults import default_styles, default_templates
 from handouts.errors import ContentError, Location, Problem
 from handouts.errors import strict as strict_problems
-from handouts.fonts import font_dirs
+from handouts.fonts import font_dirs, font_files
 from handouts.glyphs import check_content, coverage
 from handouts.i18n import Translate, package_locale_dir, translations, translator
 from handouts.jobs import EVERY, LANG_CODE
@@ -82,6 +82,27 @@ class Project:
         folders += [path.parent for path in self.stylesheets]
         folders += [default_templates(), default_styles(), *font_dirs()]
         return allowed_roots(folders)
+
+    def input_folders(self) -> tuple[Path, ...]:
+        """Every folder whose files a build may read: content, templates, styles and
+        brands, catalogs, the package's defaults, the folders of extra stylesheets. A
+        file added to one, edited or removed can change what is built (stamp.py)."""
+        folders = [
+            self.config.conditions_dir,
+            self.config.templates_dir,
+            self.config.styles_dir,
+            *(brand.folder for brand in self.brands.values()),
+            *self.locale_dirs,
+            default_templates(),
+            default_styles(),
+            *(path.parent for path in self.stylesheets),
+        ]
+        return tuple(dict.fromkeys(folder for folder in folders if folder.is_dir()))
+
+    def input_files(self) -> tuple[Path, ...]:
+        """The files a build reads outside those folders: the configuration, the fonts."""
+        files = [self.config.config_path] if self.config.config_path else []
+        return (*files, *self.stylesheets, *(path for *_, path in font_files()))
 
     def default_brands(self) -> list[str]:
         """The brands a build makes when none is named."""

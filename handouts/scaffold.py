@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
@@ -21,20 +20,12 @@ from ruamel.yaml import YAML
 from handouts.config import CONFIG_NAME
 from handouts.defaults import defaults_dir
 from handouts.errors import ConfigError
+from handouts.jobs import InitOptions
 from handouts.project import citations
 from handouts.readers import load_yaml
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DEFAULT_CONDITION = "guillain-barre-syndrome"
-
-
-@dataclass(frozen=True)
-class InitOptions:
-    brand: str = "my-clinic"
-    clinic: str = "My Clinic"
-    condition: str = DEFAULT_CONDITION
-    title: str = "Patient handouts"
 
 
 def example_conditions() -> list[str]:

@@ -72,18 +72,25 @@ def test_importing_the_package_or_its_build_api_does_not_load_the_renderer() -> 
     assert done.stdout.split("\n")[:2] == ["['handouts']", "False"]
 
 
-def test_version_does_not_load_the_renderer() -> None:
+@pytest.mark.parametrize("option", ["--version", "--help"])
+def test_version_and_help_load_only_the_command_line(option: str) -> None:
+    """They answer at once: no renderer, content models, templates, colors or Rich."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "handouts", "--version"],
+        [sys.executable, "-X", "importtime", "-m", "handouts", option],
         env={**os.environ, "PYTHONPATH": str(REPO)},
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"handouts, version {handouts.__version__}\n"
+    if option == "--version":
+        assert done.stdout == f"handouts, version {handouts.__version__}\n"
+    else:
+        assert "Commands:" in done.stdout
+        assert "build" in done.stdout
     imported = [line.rpartition("|")[2].strip() for line in done.stderr.splitlines()]
     assert "handouts.cli" in imported
-    assert "weasyprint" not in imported
+    heavy = {"weasyprint", "pydantic", "jinja2", "rich", "coloraide", "ruamel", "fontTools"}
+    assert sorted({m.split(".")[0] for m in imported} & heavy) == []
 
 
 def _readme_example() -> str:
