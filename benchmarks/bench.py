@@ -63,6 +63,9 @@ SUMMARY = re.compile(
 CONDITION_FILE = re.compile(r"^(?P<id>[a-z0-9]+(-[a-z0-9]+)*)\.en\.yaml$")
 
 console = Console(highlight=False)
+# Every command's environment: the harness's own per-user cache (parsed content, font
+# instances, build stamps), set in main(), so a run starts from what it made itself.
+ENV: dict[str, str] = {}
 
 
 class BenchError(Exception):
@@ -88,10 +91,35 @@ class Target:
 TARGETS = (
     Target("naive_over_ours", "naive CLI per file / ours, all cores", ">=", 25.0, "x"),
     Target("ours_1_worker_over_raw", "ours, 1 worker / raw WeasyPrint, per doc", "<=", 1.15, "x"),
+    Target(
+        "ours_over_text_floor",
+        "ours, 1 worker / the text floor, per doc",
+        "<=",
+        2.0,
+        "x",
+        "the worst brand",
+    ),
+    Target("ours_now_over_before", "ours now / before issue 17, per doc", "<=", 0.5, "x"),
     Target("speedup_all_cores", "speed-up, 1 worker -> all cores", ">=", 1.7, "x", "on 2 cores"),
     Target("noop_over_full", "no-op rebuild / full build", "<=", 0.03, "x"),
+    Target("startup_s", "handouts --version, wall clock (median)", "<=", 0.15, "s"),
     Target("peak_rss_mb", "peak RSS of the synthetic batch (sum)", "<=", 500.0, "MB"),
 )
+# The commit before issue 17's first change (halving the cost of a document): the
+# "before" of ours_now_over_before, built from a git worktree of it in the same run.
+BEFORE_COMMIT = "2c7ca4c"
+STARTUP_RUNS = 7
+# The text floor: the same HTML with the project's stylesheets replaced by this plain
+# one-column stylesheet and one static font (benchmarks/README.md).
+FLOOR_CSS = """\
+@font-face { font-family: "Floor"; src: url("{font}"); }
+@page { size: letter; margin: 0.75in; }
+body { font-family: "Floor"; font-size: 12pt; line-height: 1.4; }
+h1 { font-size: 20pt; } h2 { font-size: 15pt; } h3 { font-size: 12pt; }
+svg, img { width: 1in; height: auto; }
+"""
+FLOOR_FONT = "AtkinsonHyperlegible-Regular.ttf"  # static (no variation axes), in assets/
+STYLESHEET_LINK = re.compile(r'<link rel="stylesheet"[^>]*>|<style\b.*?</style>', re.S)
 
 
 # --- running commands ------------------------------------------------------------
@@ -193,7 +221,9 @@ def settle(limit: float) -> None:
     console.print(f"      [yellow]still busy ({cores:.1f} cores); measuring anyway[/]")
 
 
-def run(command: Sequence[str | Path], peaks: Peaks | None = None) -> Ran:
+def run(
+    command: Sequence[str | Path], peaks: Peaks | None = None, env: dict[str, str] | None = None
+) -> Ran:
     """Run a command to completion; a non-zero exit stops the benchmark.
 
     Output goes to temporary files, not pipes: nothing can block on a full pipe while
@@ -206,7 +236,9 @@ def run(command: Sequence[str | Path], peaks: Peaks | None = None) -> Ran:
         # used of the CPU meanwhile says how far to trust the wall time.
         busy, own = _busy_seconds(), _own_seconds()
         started = time.perf_counter()
-        proc = psutil.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        proc = psutil.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env or ENV or None
+        )
         sampler: threading.Thread | None = None
         stop = threading.Event()
         if peaks is not None:
@@ -268,12 +300,13 @@ def expect(ran: Ran, what: str, built: int, kept: int) -> Counts:
 # --- projects --------------------------------------------------------------------
 
 
-def copy_project(target: Path) -> Path:
-    """The bundled project without binders: builds make exactly handouts and summaries,
-    the documents plain WeasyPrint can be compared on (binders have no HTML form)."""
+def copy_project(target: Path, repo: Path = REPO) -> Path:
+    """The bundled project (of ``repo``, a checkout) without binders: builds make exactly
+    handouts and summaries, the documents plain WeasyPrint can be compared on (binders
+    have no HTML form)."""
     target.mkdir(parents=True)
     for part in PROJECT_PARTS:
-        source = REPO / part
+        source = repo / part
         if source.is_dir():
             shutil.copytree(source, target / part)
         else:
@@ -462,7 +495,7 @@ class Bench:
     synthetic: int
     work: Path
     settle: float = 0.0  # seconds to wait for a quiet machine before each step
-    steps: int = 9
+    steps: int = 12
     step: int = 0
     figures: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # CLI findings that do not stop the run
@@ -596,14 +629,40 @@ class Bench:
             **spread(list(raw_out["per_document_seconds"].values())),
         )
 
-        # 3. Ours, one worker process.
-        self.say("ours: handouts build --jobs 1")
-        ran = run(
-            self.handouts(config, "build", "--jobs", "1", "--out", self.work / "ours-1", *scope)
-        )
-        expect(ran, "build --jobs 1", documents, 0)
-        one = ran.seconds
-        self.record("ours_1_worker", one, documents, [ran])
+        # 2b. The text floor: the same HTML, a plain stylesheet and a static font.
+        floor = self.text_floor(html_dir, html)
+
+        # 3. Ours, one worker process, one brand at a time (the floor is per brand).
+        self.say("ours: handouts build --jobs 1, each brand")
+        one_runs = []
+        ours_by_brand: dict[str, float] = {}
+        for brand in brands:
+            ran = run(
+                self.handouts(
+                    config,
+                    "build",
+                    "--jobs",
+                    "1",
+                    "--out",
+                    self.work / "ours-1",
+                    "--brand",
+                    brand,
+                    *scope[2:],
+                )
+            )
+            brand_documents = sum(1 for p in html if p.startswith(f"{brand}/"))
+            expect(ran, f"build --jobs 1 --brand {brand}", brand_documents, 0)
+            one_runs.append(ran)
+            ours_by_brand[brand] = per_doc_ms(ran.seconds, brand_documents)
+        one = sum(ran.seconds for ran in one_runs)
+        self.record("ours_1_worker", one, documents, one_runs, per_brand_ms=ours_by_brand)
+        floor_ratios = {
+            brand: ours_by_brand[brand] / floor[brand] for brand in brands if floor.get(brand)
+        }
+        self.figures["text_floor"]["ours_over_floor_by_brand"] = floor_ratios
+
+        # 3b. The same documents built by the code before issue 17, one worker.
+        before = self.before(documents, scope)
 
         # 4. Ours, every core.
         self.say(f"ours: handouts build --jobs {self.cores}")
@@ -656,12 +715,19 @@ class Bench:
             "expected_rebuilt": expected,
         }
 
-        # 7. Memory over a long batch.
+        # 7. Start-up: the command's answer to --version.
+        startup = self.startup()
+
+        # 8. Memory over a long batch.
         self.figures["synthetic"] = self.synthetic_batch()
 
         return {
             "naive_over_ours": naive / full,
             "ours_1_worker_over_raw": per_doc_ms(one, documents) / per_doc_ms(raw, documents),
+            "ours_over_text_floor": max(floor_ratios.values()),
+            "ours_over_text_floor_by_brand": floor_ratios,
+            "ours_now_over_before": one / before if before else None,
+            "startup_s": startup,
             "speedup_all_cores": one / full,
             "noop_over_full": noop / full,
             "peak_rss_mb": self.figures["synthetic"]["peak_rss_mb"],
@@ -679,6 +745,78 @@ class Bench:
             "touch_rebuilt": rebuilt.built,
             "touch_seconds": self.figures["touch_one_condition"]["seconds"],
         }
+
+    def text_floor(self, html_dir: Path, html: list[str]) -> dict[str, float]:
+        """Each exported document with its stylesheets replaced by FLOOR_CSS, rendered by
+        plain WeasyPrint in one warm process: what the text alone costs. Per brand, in
+        ms per document."""
+        self.say("text floor: the same HTML, one plain stylesheet, one static font")
+        font = next(html_dir.rglob(FLOOR_FONT), None)
+        if font is None:
+            raise BenchError(f"{FLOOR_FONT} is not among the exported assets in {html_dir}")
+        css = html_dir / "floor.css"
+        css.write_text(FLOOR_CSS.replace("{font}", font.resolve().as_uri()))
+        link = f'<link rel="stylesheet" href="{css.resolve().as_uri()}">'
+        floors = []
+        for relative in html:
+            source = html_dir / relative
+            text = STYLESHEET_LINK.sub("", source.read_text("utf-8"))
+            text = text.replace("</head>", f"{link}\n</head>", 1)
+            target = source.with_name(source.stem + ".floor.html")  # beside it: same assets
+            target.write_text(text, "utf-8")
+            floors.append(target)
+        listing = html_dir / "floor-list.txt"
+        listing.write_text("".join(f"{p}\n" for p in floors))
+        ran = run([sys.executable, RAW_SCRIPT, listing, self.work / "floor"])
+        out = json.loads(ran.stdout)
+        by_brand: dict[str, list[float]] = {}
+        for relative, seconds in out["per_document_seconds"].items():
+            by_brand.setdefault(relative.split("/", 1)[0], []).append(seconds)
+        floor_ms = {brand: 1000 * statistics.mean(times) for brand, times in by_brand.items()}
+        self.record("text_floor", float(out["seconds"]), len(floors), [ran], per_brand_ms=floor_ms)
+        return floor_ms
+
+    def before(self, documents: int, scope: list[str]) -> float | None:
+        """Seconds the commit before issue 17 takes to build the same documents with one
+        worker, from a git worktree of it (its own templates, styles and code; the
+        installed libraries are this run's). None, with a warning, without git."""
+        self.say(f"before: the same build by commit {BEFORE_COMMIT}, --jobs 1")
+        tree = self.work / "before-tree"
+        added = subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), BEFORE_COMMIT],
+            capture_output=True,
+            text=True,
+        )
+        if added.returncode != 0:
+            message = f"no worktree of {BEFORE_COMMIT}: {added.stderr.strip()}"
+            self.warnings.append(message)
+            console.print(f"      [yellow]warning:[/] {message}")
+            return None
+        try:
+            config = copy_project(self.work / "before-project", repo=tree)
+            command = [sys.executable, "-m", "handouts", "-c", config, "build", "--jobs", "1",
+                       "--out", self.work / "before-out", *scope]  # fmt: skip
+            ran = run(command, env={**os.environ, **ENV, "PYTHONPATH": str(tree)})
+            expect(ran, f"build by {BEFORE_COMMIT}", documents, 0)
+            self.record("before_1_worker", ran.seconds, documents, [ran], commit=BEFORE_COMMIT)
+            return ran.seconds
+        finally:
+            subprocess.run(
+                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
+                capture_output=True,
+            )
+
+    def startup(self) -> float:
+        """``handouts --version``, wall clock from process start to exit: the median of
+        STARTUP_RUNS runs."""
+        self.say(f"start-up: handouts --version ({STARTUP_RUNS} runs, median)")
+        runs = [run([HANDOUTS, "--version"]) for _ in range(STARTUP_RUNS)]
+        seconds = statistics.median(ran.seconds for ran in runs)
+        each = ", ".join(f"{r.seconds:.3f}" for r in runs)
+        console.print(f"      {seconds:.3f} s (runs: {each})")
+        self.interference("startup", runs)
+        self.figures["startup"] = {"seconds": seconds, "runs_seconds": [r.seconds for r in runs]}
+        return seconds
 
     def synthetic_batch(self) -> dict[str, Any]:
         self.say(f"synthetic batch: validating a project of {self.synthetic} handouts")
@@ -744,6 +882,10 @@ class Bench:
 def judge(ratios: dict[str, Any], cores: int) -> dict[str, Any]:
     targets = {}
     for target in TARGETS:
+        if ratios.get(target.key) is None:
+            targets[target.key] = {"value": None, "target": f"{target.op} {target.limit:g}",
+                                   "met": False, "note": "not measured"}  # fmt: skip
+            continue
         value = float(ratios[target.key])
         targets[target.key] = {
             "value": value,
@@ -756,7 +898,11 @@ def judge(ratios: dict[str, Any], cores: int) -> dict[str, Any]:
     return targets
 
 
-def _value(value: float, unit: str) -> str:
+def _value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "s":
+        return f"{value:.3f} s"
     return f"{value:.0f} MB" if unit == "MB" else f"{value:.3g}x"
 
 
@@ -785,7 +931,13 @@ def print_report(result: dict[str, Any]) -> None:
         ("HTML export (not timed in naive)", figures["html_export"]),
         ("naive: weasyprint CLI per file", figures["naive"]),
         ("raw: WeasyPrint, one warm process", figures["raw"]),
+        ("text floor: plain stylesheet, static font", figures["text_floor"]),
         ("ours, 1 worker", figures["ours_1_worker"]),
+        *(
+            [(f"before ({BEFORE_COMMIT}), 1 worker", figures["before_1_worker"])]
+            if "before_1_worker" in figures
+            else []
+        ),
         (f"ours, {result['cores']} workers", figures["ours_all_cores"]),
         ("no-op rebuild (median)", figures["noop"]),
     ]
@@ -808,6 +960,15 @@ def print_report(result: dict[str, Any]) -> None:
         f"{synthetic['per_document_ms']:.0f}",
     )
     console.print(detail)
+    floor = figures["text_floor"]
+    console.print(
+        "Per brand, ms/doc (ours 1 worker / text floor = ratio): "
+        + "; ".join(
+            f"{brand} {figures['ours_1_worker']['per_brand_ms'][brand]:.0f} / {ms:.0f} = "
+            f"{floor['ours_over_floor_by_brand'].get(brand, float('nan')):.2f}x"
+            for brand, ms in floor["per_brand_ms"].items()
+        )
+    )
     console.print(
         f"Peak memory of the synthetic batch: RSS {synthetic['peak_rss_mb']:.0f} MB summed,"
         f" PSS {synthetic['peak_pss_mb']:.0f} MB, largest worker"
@@ -887,6 +1048,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     load_at_start = [round(load, 2) for load in os.getloadavg()]
     work = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
+    ENV.update({**os.environ, "HANDOUTS_CACHE_DIR": str(work / "cache")})
     try:
         split(synthetic, len(condition_ids(REPO)))  # a bad --synthetic fails now, not last
         machine = machine_info()
@@ -923,8 +1085,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"--jobs {cores} --out <html> {shlex.join(bench.scope())}",
             "naive": f"weasyprint --pdf-variant {PDF_VARIANT} --pdf-tags <in>.html <out>.pdf",
             "raw": "python benchmarks/raw_render.py <list> <out>",
-            "ours_1_worker": "handouts -c <project>/handouts.toml build --jobs 1 --out <new> "
+            "text_floor": "python benchmarks/raw_render.py <list of HTML with FLOOR_CSS> <out>",
+            "before_1_worker": f"PYTHONPATH=<worktree of {BEFORE_COMMIT}> python -m handouts "
+            "-c <its project>/handouts.toml build --jobs 1 --out <new> "
             + shlex.join(bench.scope()),
+            "startup": "handouts --version",
+            "ours_1_worker": "handouts -c <project>/handouts.toml build --jobs 1 --out <new> "
+            "--brand <each brand> " + shlex.join(bench.scope()[2:]),
             "ours_all_cores": f"handouts -c <project>/handouts.toml build --jobs {cores} "
             f"--out <new> {shlex.join(bench.scope())}",
             "synthetic": "handouts -c <synthetic>/handouts.toml build --only handouts "
