@@ -9,6 +9,7 @@ the renderer, the content models or Rich.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -41,6 +42,13 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except BrokenPipeError:
+            # The reader went away (``handouts list | head``): stop quietly, as a shell
+            # tool does. Standard output goes to /dev/null, so that the interpreter's
+            # last flush at exit cannot fail again and print a traceback.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(1) from None
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise

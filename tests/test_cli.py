@@ -203,3 +203,18 @@ def test_readme_documents_every_command() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     for name in cli.commands:
         assert f"handouts {name}" in readme, name
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    """``handouts list | head -c 0``: no traceback, no "internal error", as a shell
+    tool whose reader closed the pipe."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "handouts", "--config", str(REPO / "handouts.toml"), "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # before the command has written anything
+    _, errors = process.communicate(timeout=60)
+    assert errors == b""
+    assert process.returncode == 1
