@@ -186,7 +186,7 @@ def read_demands(paths: Sequence[Path]) -> Demands:
             if name in {"font", "font-family"}:
                 families |= _family_names(tokens)
             if name in {"font", "font-weight"}:
-                weights |= _weights(tokens, keywords)
+                weights |= _weights(tokens, keywords, shorthand=name == "font")
     if "bolder" in keywords or "lighter" in keywords:
         weights |= {_relative(w, keyword) for w in weights for keyword in keywords}
     return Demands(frozenset(families), frozenset(weights))
@@ -227,25 +227,33 @@ def _vars(tokens: Iterable[ast.Node]) -> Iterator[str]:
 
 
 def _family_names(tokens: Iterable[ast.Node]) -> set[str]:
-    """Each comma-separated name: a string, or identifiers and numbers (Source Sans 3)."""
-    names, words = set(), []
+    """Each comma-separated name: a string, or identifiers with the numbers after them
+    (Source Sans 3). Anything else (the size in a ``font`` shorthand) starts anew."""
+    names: set[str] = set()
+    words: list[str] = []
     for token in [*tokens, ast.LiteralToken(0, 0, ",")]:
         if isinstance(token, ast.StringToken):
             names.add(token.value.lower())
         elif isinstance(token, ast.IdentToken):
             words.append(token.value)
-        elif isinstance(token, ast.NumberToken):
+        elif isinstance(token, ast.NumberToken) and words:
             words.append(token.representation)
-        elif isinstance(token, ast.LiteralToken) and token.value in {",", "/"}:
-            if words:
+        elif isinstance(token, ast.WhitespaceToken):
+            continue
+        else:
+            if isinstance(token, ast.LiteralToken) and token.value == "," and words:
                 names.add(" ".join(words).lower())
             words = []
     return names
 
 
-def _weights(tokens: Iterable[ast.Node], keywords: set[str]) -> set[int]:
+def _weights(tokens: Iterable[ast.Node], keywords: set[str], shorthand: bool) -> set[int]:
+    """The weights named; in a ``font`` shorthand, only before the size (after it come
+    the line height and the family, Source Sans 3 included)."""
     found = set()
     for token in tokens:
+        if shorthand and isinstance(token, ast.DimensionToken | ast.PercentageToken):
+            break
         if isinstance(token, ast.NumberToken) and 1 <= token.value <= 1000 and token.is_integer:
             found.add(int(token.value))
         elif isinstance(token, ast.IdentToken):

@@ -22,7 +22,9 @@ def _invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["list"], ["brands"], ["init"]])
+@pytest.mark.parametrize(
+    "command", [[], ["build"], ["validate"], ["list"], ["brands"], ["fonts"], ["init"]]
+)
 def test_help_everywhere(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
