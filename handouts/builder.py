@@ -216,7 +216,8 @@ def _build(
 
     notices = [] if fast_subsetting() else [SLOW_SUBSETTING]
     # Here, once, rather than in each worker: the workers then find them all made.
-    ensure(project_instances(run.project), on_fonts)
+    cores = batch.default_workers() if options.workers is None else options.workers
+    ensure(project_instances(run.project), on_fonts, workers=cores)
     flushed = time.monotonic()
 
     def received(task: Task, results: list[Rendered]) -> bool:

@@ -528,11 +528,12 @@ def fonts_command(ctx: click.Context, verbose: bool) -> None:
     workers find it. A build makes those missing itself; this does it beforehand (a
     new machine, a CI image, after upgrading fontTools or a font).
     """
+    from handouts.batch import default_workers
     from handouts.font_instances import font_cache_folder, prepare
 
     project = _project(ctx)
     with Progress(verbose=verbose) as progress:
-        prepared = prepare(project, progress)
+        prepared = prepare(project, progress, workers=default_workers())
     made = f"{len(prepared.made)} made now" if prepared.made else "all made before"
     click.echo(
         f"{counted(len(prepared.instances), 'font instance')} ready in "

@@ -29,13 +29,17 @@ over a hundred instances of 11 s each for one family, to save about 0.1 s a docu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import multiprocessing
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -302,30 +306,64 @@ def store(instance: Instance) -> Path:
 
 
 def ensure(
-    instances: Sequence[Instance], progress: InstanceProgress | None = None
+    instances: Sequence[Instance], progress: InstanceProgress | None = None, workers: int = 1
 ) -> tuple[tuple[Instance, ...], list[Instance]]:
-    """The instances now in the cache, making the missing ones; and those made. One
-    that cannot be written (a read-only cache) is left out: its variable face serves."""
+    """The instances now in the cache, making the missing ones (in up to ``workers``
+    processes); and those made."""
     missing = [i for i in instances if not i.path.is_file()]
     if progress is not None and missing:
         progress.fonts_start(len(missing))
     made = []
-    for instance in missing:
-        started = time.monotonic()
-        try:
-            store(instance)
-        except OSError:
-            continue
+    for instance, seconds in _store_all(missing, workers):
         made.append(instance)
         if progress is not None:
-            progress.font_made(instance, time.monotonic() - started)
+            progress.font_made(instance, seconds)
     return tuple(i for i in instances if i.path.is_file()), made
 
 
-def prepare(project: Project, progress: InstanceProgress | None = None) -> Prepared:
-    """Fill the cache with every instance the project's fonts get (``handouts fonts``;
-    a build does the same before it renders)."""
-    ready, made = ensure(project_instances(project), progress)
+def _store_all(missing: list[Instance], workers: int) -> Iterator[tuple[Instance, float]]:
+    """Each instance made and stored, with the seconds it took, as they finish. One that
+    fails (a cache that cannot be written, a font fontTools cannot instance) is left
+    out: its variable face serves, and WeasyPrint instances it as before."""
+    if workers <= 1 or len(missing) <= 1:
+        for instance in missing:
+            with contextlib.suppress(Exception):
+                yield instance, _timed_store(instance)
+        return
+    # The largest fonts first, so that no process is left with one at the end. Spawned,
+    # not forked: the parent may run a progress display's thread.
+    ordered = sorted(missing, key=lambda i: -i.source.stat().st_size)
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(min(workers, len(missing)), context, _ignore_interrupts)
+    try:
+        futures = {pool.submit(_timed_store, instance): instance for instance in ordered}
+        for future in as_completed(futures):
+            with contextlib.suppress(Exception):
+                yield futures[future], future.result()
+    except BaseException:
+        # Ctrl-C: nothing more is started; an instance being made is finished and kept.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool (as batch.py).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _timed_store(instance: Instance) -> float:
+    started = time.monotonic()
+    store(instance)
+    return time.monotonic() - started
+
+
+def prepare(
+    project: Project, progress: InstanceProgress | None = None, workers: int = 1
+) -> Prepared:
+    """Fill the cache with every instance the project's fonts get, in up to ``workers``
+    processes (``handouts fonts``; a build does the same before it renders)."""
+    ready, made = ensure(project_instances(project), progress, workers)
     return Prepared(ready, made)
 
 

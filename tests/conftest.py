@@ -65,7 +65,7 @@ def _share_font_instances(folder: Path) -> None:
     kept = Path(tempfile.gettempdir()) / f"handouts-test-fonts-{os.getuid()}"
     kept.mkdir(mode=0o700, exist_ok=True)
     (folder / font_instances.KIND).symlink_to(kept, target_is_directory=True)
-    font_instances.prepare(load_project(REPO / "handouts.toml"))
+    font_instances.prepare(load_project(REPO / "handouts.toml"), workers=CORES)
 
 
 @pytest.fixture(scope="session", autouse=True)
