@@ -445,6 +445,8 @@ def layouts(project: Project, jobs: Iterable[Job], workers: int | None = None) -
 
     from handouts import batch
 
+    # The fonts a build would use, made here once rather than in every worker.
+    ensure(project_instances(project), workers=workers or batch.default_workers())
     batch.run(project, BuildOptions(), jobs, _layout, _layout_failed, keep, workers=workers)
     for job in jobs:
         yield found[job]
