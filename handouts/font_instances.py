@@ -65,6 +65,7 @@ DEFAULT_WEIGHTS = frozenset({400, 700})
 # slant, italic, a custom one) keeps it variable: WeasyPrint sets those itself.
 AXES = frozenset({"wght"})
 _FONT_PROPERTIES = ("font", "font-family", "font-weight")
+MAX_VAR_DEPTH = 8  # custom properties naming custom properties (a cycle stops here)
 
 
 @dataclass(frozen=True, order=True)
@@ -186,14 +187,26 @@ def read_demands(paths: Sequence[Path]) -> Demands:
     for name, value in declarations:
         if name not in _FONT_PROPERTIES:
             continue
-        for tokens in [value, *(v for ref in _vars(value) for v in custom.get(ref, []))]:
+        for tokens in _expanded(value, custom):
             if name in {"font", "font-family"}:
                 families |= _family_names(tokens)
             if name in {"font", "font-weight"}:
                 weights |= _weights(tokens, keywords, shorthand=name == "font")
-    if "bolder" in keywords or "lighter" in keywords:
-        weights |= {_relative(w, keyword) for w in weights for keyword in keywords}
+    while more := {_relative(w, keyword) for w in weights for keyword in keywords} - weights:
+        weights |= more  # bolder of bolder (a <strong> in a <strong>): 400, 700, 900
     return Demands(frozenset(families), frozenset(weights))
+
+
+def _expanded(
+    tokens: list[ast.Node], custom: dict[str, list[list[ast.Node]]], depth: int = 0
+) -> Iterator[list[ast.Node]]:
+    """A value, and every value of the custom properties it uses, and of those they
+    use (any of them may be the one in force: the cascade is not worked out here)."""
+    yield tokens
+    if depth < MAX_VAR_DEPTH:
+        for name in _vars(tokens):
+            for value in custom.get(name, []):
+                yield from _expanded(value, custom, depth + 1)
 
 
 def _rules(path: Path) -> list[ast.Node]:

@@ -104,14 +104,15 @@ def test_the_key_changes_with_the_weight_the_file_and_fonttools(
 def test_the_stylesheets_say_which_families_and_weights(tmp_path: Path) -> None:
     css = tmp_path / "brand.css"
     css.write_text(
-        ":root { --font-heading: 'Public Sans', serif; --weight: 300; --gap: 250; }\n"
-        "h1 { font-family: var(--font-heading); font-weight: var(--weight); }\n"
+        ":root { --brand: 'Public Sans'; --font-heading: var(--brand), serif; }\n"
+        ":root { --weight: 300; --gap: 250; --loop: var(--loop); }\n"
+        "h1 { font-family: var(--font-heading); font-weight: var(--weight, var(--loop)); }\n"
         "@media print { .note { font: italic 600 10pt/1.2 Source Sans 3, sans-serif; } }\n"
         "@page { @top-left { font-weight: bolder; } }\n",
         "utf-8",
     )
     demands = read_demands([css])
-    assert {"public sans", "source sans 3"} <= demands.families
+    assert {"public sans", "source sans 3"} <= demands.families  # public sans: via 2 vars
     # 300 and 600 named, 400/700 WeasyPrint's own; bolder of each; not the --gap.
     assert demands.weights == {300, 400, 600, 700, 900}
 
