@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from handouts.cascade import document_stylesheets, input_stylesheets
 from handouts.destination import checked_output_folder
 from handouts.errors import ContentError, display_path
+from handouts.font_instances import InstanceProgress, ensure, project_instances
 from handouts.fonts import font_files
 from handouts.i18n import SOURCE_LANGUAGE, language_name
 from handouts.inputs import FileHashes, hash_inputs, inputs_of
@@ -127,8 +128,10 @@ def build(
     *,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    on_fonts: InstanceProgress | None = None,
 ) -> BuildResult:
-    """Build the planned documents; report each as it finishes through ``on_done``."""
+    """Build the planned documents; report each as it finishes through ``on_done``, and
+    the static font instances made first (once per machine) through ``on_fonts``."""
     options = options or BuildOptions()
     checked_output_folder(project, options.output)  # before anything is written
     jobs = plan(project, options)
@@ -148,7 +151,7 @@ def build(
     with exclusive(run.output_dir):
         remove_partials(folders)  # left by a build of ours that was killed
         try:
-            return _build(run, jobs, on_start, on_done)
+            return _build(run, jobs, on_start, on_done, on_fonts)
         except KeyboardInterrupt:
             # A worker stopped mid-write leaves its temporary file: the folder is still
             # ours, so clear it now rather than at the next build.
@@ -177,6 +180,7 @@ def _build(
     jobs: list[Job],
     on_start: Callable[[int], None] | None,
     on_done: Callable[[Outcome], None] | None,
+    on_fonts: InstanceProgress | None = None,
 ) -> BuildResult:
     options = run.options
     if on_start:
@@ -211,6 +215,9 @@ def _build(
     from handouts.render import fast_subsetting
 
     notices = [] if fast_subsetting() else [SLOW_SUBSETTING]
+    # Here, once, rather than in each worker: the workers then find them all made.
+    cores = batch.default_workers() if options.workers is None else options.workers
+    ensure(project_instances(run.project), on_fonts, workers=cores)
     flushed = time.monotonic()
 
     def received(task: Task, results: list[Rendered]) -> bool:
@@ -438,6 +445,8 @@ def layouts(project: Project, jobs: Iterable[Job], workers: int | None = None) -
 
     from handouts import batch
 
+    # The fonts a build would use, made here once rather than in every worker.
+    ensure(project_instances(project), workers=workers or batch.default_workers())
     batch.run(project, BuildOptions(), jobs, _layout, _layout_failed, keep, workers=workers)
     for job in jobs:
         yield found[job]

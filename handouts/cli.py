@@ -329,7 +329,9 @@ def _run_build(
     started = time.monotonic() if started is None else started
     try:
         with Progress(verbose=verbose) as progress:
-            result = build(project, options, on_start=progress.start, on_done=progress.done)
+            result = build(
+                project, options, on_start=progress.start, on_done=progress.done, on_fonts=progress
+            )
     except BuildInterrupted as stop:  # what was built and removed, then "Aborted!"
         _report(stop.result, time.monotonic() - started, raise_on_failure=False)
         raise click.Abort() from None
@@ -548,6 +550,32 @@ def binder_command(
     project = _project(ctx, strict=strict)
     options = BuildOptions(brands=brands, languages=languages, output=output, kinds=("binder",))
     _run_build(project, options, verbose=True)
+
+
+@cli.command("fonts")
+@_config
+@click.option("--verbose", "-v", is_flag=True, help="Say each font instance made.")
+@click.pass_context
+def fonts_command(ctx: click.Context, verbose: bool) -> None:
+    """Make the static instances of the variable fonts that the project's stylesheets
+    use, ahead of a build.
+
+    PDF has no variable fonts: each weight used is made once per machine and kept in
+    the per-user cache (HANDOUTS_CACHE_DIR, if set), where every later build and its
+    workers find it. A build makes those missing itself; this does it beforehand (a
+    new machine, a CI image, after upgrading fontTools or a font).
+    """
+    from handouts.batch import default_workers
+    from handouts.font_instances import font_cache_folder, prepare
+
+    project = _project(ctx)
+    with Progress(verbose=verbose) as progress:
+        prepared = prepare(project, progress, workers=default_workers())
+    made = f"{len(prepared.made)} made now" if prepared.made else "all made before"
+    click.echo(
+        f"{counted(len(prepared.instances), 'font instance')} ready in "
+        f"{display_path(font_cache_folder())} ({made})"
+    )
 
 
 @cli.command("brands")

@@ -7,11 +7,15 @@ font files.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import fontpkg
+
+if TYPE_CHECKING:
+    from handouts.font_instances import Instance
 
 
 @cache
@@ -41,10 +45,23 @@ def font_dirs() -> tuple[Path, ...]:
     return tuple(sorted({path.parent for *_, path in font_files()}))
 
 
-def font_face_css(url_for: Callable[[Path], str] | None = None) -> str:
-    """@font-face rules for every installed face; ``url_for`` maps a file to its URL."""
+def font_face_css(
+    url_for: Callable[[Path], str] | None = None, instances: Sequence[Instance] = ()
+) -> str:
+    """@font-face rules for every installed face; ``url_for`` maps a file to its URL.
+
+    The static ``instances`` of variable faces (font_instances.py) come first: where
+    one and its variable face match a request equally, Fontconfig takes the first.
+    """
     to_url = url_for or (lambda path: path.as_uri())
     rules = []
+    for instance in instances:
+        rules.append(
+            "@font-face {"
+            f' font-family: "{instance.family}";'
+            f' src: url("{to_url(instance.path)}") format("truetype");'
+            f" font-weight: {instance.weight}; font-style: {instance.style}; }}"
+        )
     for family, weight, style, path in font_files():
         descriptors = f" font-weight: {weight};" if weight else ""
         rules.append(

@@ -17,6 +17,7 @@ from handouts.errors import counted
 
 if TYPE_CHECKING:
     from handouts.builder import BuildResult, Outcome
+    from handouts.font_instances import Instance
 
 PLAIN_EVERY = 5.0  # seconds between plain progress lines
 
@@ -34,11 +35,14 @@ class Progress:
         self.started = time.monotonic()
         self._rendering_since = self.started  # skipped documents are reported first
         self._last_line = self.started
+        self._fonts: TaskID | None = None
+        self.fonts_total = 0
+        self.fonts_made = 0
 
     def __enter__(self) -> Progress:
         if self.interactive:
             self._bar = RichProgress(
-                TextColumn("[bold]Building"),
+                TextColumn("[bold]{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[status]}"),
@@ -52,7 +56,7 @@ class Progress:
         self.total = total
         self.started = self._last_line = self._rendering_since = time.monotonic()
         if self._bar is not None:
-            self._task = self._bar.add_task("build", total=total, status="")
+            self._task = self._bar.add_task("Building", total=total, status="")
 
     def done(self, outcome: Outcome) -> None:
         now = time.monotonic()
@@ -73,6 +77,36 @@ class Progress:
             status = self.status(now)
             line = f"{self.done_count} of {self.total} documents ({percent:.0f}%)"
             click.echo(f"{line}, {status}" if status else line, err=True)
+
+    def fonts_start(self, total: int) -> None:
+        """Static font instances are about to be made (font_instances.py): once per
+        machine, so it is said once, with where they are kept."""
+        from handouts.font_instances import font_cache_folder
+
+        self.fonts_total, self.fonts_made = total, 0
+        self._last_line = time.monotonic()
+        if self._bar is not None:
+            self._fonts = self._bar.add_task("Fonts", total=total, status="")
+        self._say(
+            f"making {counted(total, 'static font instance')}, once: they are kept in "
+            f"{font_cache_folder()}"
+        )
+
+    def font_made(self, instance: Instance, seconds: float) -> None:
+        now = time.monotonic()
+        self.fonts_made += 1
+        if self.verbose:
+            self._say(f"made font instance {instance.describe()} ({seconds:.1f} s)")
+        if self._bar is not None and self._fonts is not None:
+            self._bar.update(self._fonts, advance=1, status=instance.describe())
+            if self.fonts_made == self.fonts_total:
+                self._bar.remove_task(self._fonts)
+                self._fonts = None
+        elif now - self._last_line >= PLAIN_EVERY and self.fonts_made < self.fonts_total:
+            self._last_line = now
+            click.echo(f"{self.fonts_made} of {self.fonts_total} font instances", err=True)
+        if self.built == 0:  # the rate counts documents, not the fonts made before them
+            self._rendering_since = now
 
     def _say(self, line: str) -> None:
         if self._bar is not None:

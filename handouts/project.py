@@ -26,6 +26,7 @@ from handouts.content import (
 from handouts.defaults import default_styles, default_templates
 from handouts.errors import ContentError, Location, Problem
 from handouts.errors import strict as strict_problems
+from handouts.font_instances import font_cache_folder
 from handouts.fonts import font_dirs, font_files
 from handouts.glyphs import check_content, coverage
 from handouts.i18n import Translate, package_locale_dir, translations, translator
@@ -75,12 +76,13 @@ class Project:
     def resource_roots(self) -> tuple[Path, ...]:
         """The folders a document or stylesheet may read from (resources.py): the
         project's templates and styles, each brand's and each extra stylesheet's own
-        folder, the default templates and styles, the installed fonts. Not the content,
-        the output or anything else in the project folder."""
+        folder, the default templates and styles, the installed fonts and the cache of
+        their static instances (font_instances.py). Not the content, the output, the
+        rest of the cache or anything else in the project folder."""
         folders = [self.config.templates_dir, self.config.styles_dir, self.brands_dir]
         folders += [brand.folder for brand in self.brands.values()]
         folders += [path.parent for path in self.stylesheets]
-        folders += [default_templates(), default_styles(), *font_dirs()]
+        folders += [default_templates(), default_styles(), *font_dirs(), font_cache_folder()]
         return allowed_roots(folders)
 
     def input_folders(self) -> tuple[Path, ...]:

@@ -16,6 +16,7 @@ from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
 
 from handouts.fetcher import SafeFetcher
+from handouts.font_instances import Instance
 from handouts.fonts import font_face_css
 from handouts.jobs import DEFAULT_VARIANT, Stylesheet
 
@@ -63,12 +64,14 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
 class Renderer:
     """Renders documents in this process, keeping fonts and parsed CSS warm."""
 
-    def __init__(self, roots: Sequence[Path]) -> None:
+    def __init__(self, roots: Sequence[Path], instances: Sequence[Instance] = ()) -> None:
+        """``instances``: static instances of variable faces to declare ahead of them
+        (font_instances.py), each already in the cache."""
         self.fetcher = SafeFetcher(roots)
         self.font_config = FontConfiguration()
         self._css: dict[str, CSS] = {}
         # The @font-face rules are the same for every document: generated once.
-        self._fonts = Stylesheet(text=font_face_css(), name="fonts")
+        self._fonts = Stylesheet(text=font_face_css(instances=instances), name="fonts")
 
     def stylesheet(self, sheet: Stylesheet) -> CSS:
         found = self._css.get(sheet.key)
@@ -110,9 +113,10 @@ class Renderer:
     ) -> bytes:
         """The PDF bytes of a laid-out document; the same inputs give the same bytes.
 
-        WeasyPrint turns variable fonts into static ones with fontTools, which stamps
-        each font's ``modified`` date with the current time unless SOURCE_DATE_EPOCH is
-        set; it is set here, for the write only, to the document's own date.
+        WeasyPrint turns the variable fonts that have no static instance declared
+        (font_instances.py) into static ones with fontTools, which stamps each font's
+        ``modified`` date with the current time unless SOURCE_DATE_EPOCH is set; it is
+        set here, for the write only, to the document's own date.
         """
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = previous or str(epoch)

@@ -12,6 +12,7 @@ goes on.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import Environment
@@ -21,6 +22,7 @@ from handouts.binder import make_binder
 from handouts.cascade import document_stylesheets
 from handouts.errors import BuildError
 from handouts.fit import Fitted, margin_overflow
+from handouts.font_instances import Instance, ensure, project_instances
 from handouts.fonts import font_face_css
 from handouts.i18n import translations
 from handouts.jobs import BuildOptions, Job, Stylesheet
@@ -36,8 +38,9 @@ from handouts.templating import make_environment
 class _Assets:
     """Asset URLs for a document: file URLs for PDF, copies beside the HTML for preview."""
 
-    def __init__(self, html_dir: Path | None) -> None:
+    def __init__(self, html_dir: Path | None, instances: Sequence[Instance] = ()) -> None:
         self.html_dir = html_dir
+        self.instances = instances
         self.copied: dict[Path, str] = {}
 
     def url(self, path: Path) -> str:
@@ -53,7 +56,7 @@ class _Assets:
         return self.copied[path]
 
     def font_css(self) -> str:
-        return font_face_css(lambda p: self.url(p).removeprefix("assets/"))
+        return font_face_css(lambda p: self.url(p).removeprefix("assets/"), self.instances)
 
 
 class Worker:
@@ -65,7 +68,10 @@ class Worker:
         self.settings = build_settings(project, options)
         self.output_dir = output_folder(project, options)
         self._envs: dict[str, Environment] = {}
-        self.renderer = Renderer(project.resource_roots())
+        # Made by the build before it started the workers; any missing (the cache was
+        # emptied since, or a library caller skipped that) is made here.
+        self.instances, _ = ensure(project_instances(project))
+        self.renderer = Renderer(project.resource_roots(), self.instances)
         # Standard-edition layouts made during the current task, for its binder.
         self.laid_out: dict[tuple[str, str | None], Fitted] = {}
 
@@ -121,7 +127,7 @@ class Worker:
         _, laid_out = document_html(self.project, job, self.env_for(job.content_lang))
         fit = self.fit(job, laid_out, self.sheets(job), warnings)
         sheets = [*self.sheets(job), *fit.extra]
-        assets = _Assets(target.parent)
+        assets = _Assets(target.parent, self.instances)
         links = [assets.url(s.path) for s in sheets if s.path]
         write_atomic(target.parent / "assets" / "fonts.css", assets.font_css().encode())
         links.insert(0, "assets/fonts.css")

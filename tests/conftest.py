@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import pytest
 
-from handouts import batch, cache
+from handouts import batch, cache, font_instances
 from handouts.builder import BuildOptions, BuildResult, build, layouts
 from handouts.jobs import Job
 from handouts.project import Project, load_project
@@ -53,6 +53,19 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = tempfile.mkdtemp(prefix="handouts-test-cache-")
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
     os.environ[cache.CACHE_ENV] = folder
+    _share_font_instances(Path(folder))
+
+
+def _share_font_instances(folder: Path) -> None:
+    """The static font instances are kept from one test run to the next (a folder of
+    this user's in the temporary folder, linked into the run's cache), and made here,
+    before the test processes start, when some are missing: about a minute, once per
+    machine, instead of in every test that builds. An entry is a pure function of its
+    name (font_instances.py), so sharing it cannot change what a test sees."""
+    kept = Path(tempfile.gettempdir()) / f"handouts-test-fonts-{os.getuid()}"
+    kept.mkdir(mode=0o700, exist_ok=True)
+    (folder / font_instances.KIND).symlink_to(kept, target_is_directory=True)
+    font_instances.prepare(load_project(REPO / "handouts.toml"), workers=CORES)
 
 
 @pytest.fixture(scope="session", autouse=True)

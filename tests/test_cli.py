@@ -22,7 +22,9 @@ def _invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["list"], ["brands"], ["init"]])
+@pytest.mark.parametrize(
+    "command", [[], ["build"], ["validate"], ["list"], ["brands"], ["fonts"], ["init"]]
+)
 def test_help_everywhere(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
@@ -142,7 +144,9 @@ def test_a_missing_translation_names_the_file_and_the_fallback_setting(
 
 
 # Every command that reads the project takes --config after its name too.
-PROJECT_COMMANDS = ["build", "binder", "validate", "audit", "list", "brands", "languages"]
+PROJECT_COMMANDS = [
+    "build", "binder", "validate", "audit", "list", "brands", "fonts", "languages",
+]  # fmt: skip
 
 
 def test_every_project_command_takes_config_after_its_name() -> None:

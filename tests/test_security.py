@@ -241,3 +241,21 @@ def test_reportlab_fetches_nothing() -> None:
 
     assert not rl_config.trustedHosts
     assert list(rl_config.trustedSchemes) == []
+
+
+def test_of_the_cache_only_the_font_instances_may_be_read(project: Project) -> None:
+    """The static fonts WeasyPrint reads are in the cache; the rest of it (parsed
+    content) is no document's business."""
+    from handouts.cache import cache_folder, cache_root
+    from handouts.resources import refusal
+
+    roots = project.resource_roots()
+    instance = next(cache_folder("fonts").glob("*.ttf"))  # made before the tests start
+    assert refusal(instance.as_uri(), roots) is None
+    parsed = next(cache_root().glob("*/*.json"), None)
+    if parsed is None:  # this test process has read no content file yet
+        parsed = cache_root() / "parsed" / "x.json"
+        parsed.parent.mkdir(exist_ok=True)
+        parsed.write_text("{}")
+    assert refusal(parsed.as_uri(), roots) == "outside the project's allowed folders"
+    assert refusal(cache_root().as_uri(), roots) is not None
