@@ -20,6 +20,9 @@ $(STAMP): requirements.lock pyproject.toml scripts/setup-system.sh
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	# Static instances of the variable fonts, made once per machine into the per-user
+	# cache (about a minute): builds and the tests then find them ready.
+	$(BIN)/handouts --config handouts.toml fonts
 	touch $(STAMP)
 
 build: setup

@@ -567,6 +567,7 @@ def fonts_command(ctx: click.Context, verbose: bool) -> None:
     """
     from handouts.batch import default_workers
     from handouts.font_instances import font_cache_folder, prepare
+    from handouts.progress import Progress
 
     project = _project(ctx)
     with Progress(verbose=verbose) as progress:

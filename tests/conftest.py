@@ -50,20 +50,20 @@ def pytest_configure(config: pytest.Config) -> None:
     test processes start, so they and the CLI subprocesses of the tests inherit it."""
     if hasattr(config, "workerinput"):  # a test process: the run's folder is set
         return
+    kept = cache.cache_folder(font_instances.KIND)  # the user's, before it is replaced
     folder = tempfile.mkdtemp(prefix="handouts-test-cache-")
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
     os.environ[cache.CACHE_ENV] = folder
-    _share_font_instances(Path(folder))
+    _share_font_instances(Path(folder), kept)
 
 
-def _share_font_instances(folder: Path) -> None:
-    """The static font instances are kept from one test run to the next (a folder of
-    this user's in the temporary folder, linked into the run's cache), and made here,
-    before the test processes start, when some are missing: about a minute, once per
-    machine, instead of in every test that builds. An entry is a pure function of its
-    name (font_instances.py), so sharing it cannot change what a test sees."""
-    kept = Path(tempfile.gettempdir()) / f"handouts-test-fonts-{os.getuid()}"
-    kept.mkdir(mode=0o700, exist_ok=True)
+def _share_font_instances(folder: Path, kept: Path) -> None:
+    """The static font instances are the user's own (``make setup`` makes them with
+    ``handouts fonts``), linked into the run's cache; any missing are made here, before
+    the test processes start: about a minute, once per machine, instead of in every
+    test that builds. An entry is a pure function of its name (font_instances.py), so
+    sharing it cannot change what a test sees."""
+    kept.mkdir(mode=0o700, parents=True, exist_ok=True)
     (folder / font_instances.KIND).symlink_to(kept, target_is_directory=True)
     font_instances.prepare(load_project(REPO / "handouts.toml"), workers=CORES)
 
