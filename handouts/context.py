@@ -20,7 +20,17 @@ from handouts.graphics import qr_code
 from handouts.i18n import ENGLISH, N_, Translate, language_name, long_date, text_direction
 from handouts.jobs import Job
 from handouts.project import Project
-from handouts.summary_layout import BOLD, Cell, Measure, measure_for, percentages, plan_table
+from handouts.summary_layout import (
+    BOLD,
+    PLAN_SIZE_PT,
+    PLAN_WIDTH_PT,
+    Cell,
+    Measure,
+    measure_for,
+    percentages,
+    plan_table,
+    safety_runs,
+)
 from handouts.tokens import body_family
 
 AssetUrl = Callable[[Path], str]
@@ -237,6 +247,7 @@ def summary_context(
         {"text": item.text, "cite": cite_label(item.sources, numbers)}
         for item in treatment.clinician.class_safety
     ]
+    measure = measure_for(body_family(brand.stylesheets(project.stylesheets)))
     footnotes = [
         {
             "number": number,
@@ -265,14 +276,10 @@ def summary_context(
         "title": treatment.clinician.summary_title,
         "note": treatment.clinician.note,
         "columns": columns,
-        "widths": column_widths(
-            _("Condition"),
-            columns,
-            rows,
-            measure_for(body_family(brand.stylesheets(project.stylesheets))),
-        ),
+        "widths": column_widths(_("Condition"), columns, rows, measure),
         "rows": rows,
         "safety": safety,
+        "safety_columns": safety_columns(safety, measure),
         "footnotes": footnotes,
         "clinic": brand.clinic.in_language(lang),
         "logo_url": asset_url(brand.logo_path),
@@ -280,18 +287,12 @@ def summary_context(
     }
 
 
-# The sheet the summary's column widths are planned for: Letter landscape less its
-# side margins (summary.css), at 8 pt. A4 is wider and takes the same shares.
-SUMMARY_TABLE_PT = 11 * 72 - 2 * 0.35 * 72
-SUMMARY_PLAN_SIZE = 8.0
-
-
 def summary_cells(
     condition_label: str, columns: list[str], rows: list[dict[str, Any]]
 ) -> list[list[Cell]]:
     """The summary table's text as the width planner sees it: the header row, then a
     row per condition with its name (bold), the abbreviation and any notice under it."""
-    header = [Cell(label, BOLD * 8.2 / SUMMARY_PLAN_SIZE) for label in [condition_label, *columns]]
+    header = [Cell(label, BOLD * 8.2 / PLAN_SIZE_PT) for label in [condition_label, *columns]]
     table = [header]
     for row in rows:
         name = row["name"]
@@ -308,7 +309,14 @@ def column_widths(
 ) -> list[float]:
     """Percent of the table's width for each column (the condition's first)."""
     cells = summary_cells(condition_label, columns, rows)
-    return percentages(plan_table(cells, SUMMARY_TABLE_PT, SUMMARY_PLAN_SIZE, measure))
+    return percentages(plan_table(cells, PLAN_WIDTH_PT, PLAN_SIZE_PT, measure))
+
+
+def safety_columns(safety: list[dict[str, str]], measure: Measure) -> list[list[dict[str, str]]]:
+    """The class warnings, whole, in the columns they are printed in (down, then
+    across), split by their text's length at the size the table is planned for."""
+    runs = safety_runs([(item["text"], item["cite"]) for item in safety], measure)
+    return [[safety[i] for i in run] for run in runs]
 
 
 @dataclass(frozen=True)

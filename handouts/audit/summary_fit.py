@@ -52,7 +52,7 @@ def predict(
         _ = project.translate(lang)
         context = summary_context(project, lang, project.covered(lang), brand, Path.as_uri, [], _)
         table = summary_cells(_("Condition"), context["columns"], context["rows"])
-        safety = [item["text"] for item in context["safety"]]
+        safety = [(item["text"], item["cite"]) for item in context["safety"]]
         sources = [f"{note['number']} {note['citation']}" for note in context["footnotes"]]
         measure = measure_for(body_family(brand.stylesheets(project.stylesheets)))
         fill = predicted_fill(table, safety, sources, settings.paper, FLOOR_PT, measure)
