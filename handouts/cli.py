@@ -36,8 +36,7 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            with _interrupts():
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -59,12 +58,15 @@ class _Group(click.Group):
 
 @contextlib.contextmanager
 def _interrupts() -> Iterator[None]:
-    """While a command runs, Ctrl-C and SIGTERM (a service manager stopping the job, a
-    CI timeout) raise KeyboardInterrupt, which the library answers by stopping its
-    workers and leaving the output folder and its manifest in agreement; the command
-    then ends with one "Aborted!". Until now, from the start of ``handouts`` (see
-    handouts/_entry.py), Ctrl-C ended the process at once; after the command, what was
-    there before comes back. The library never touches process-wide signals: it runs in
+    """While a command writes (a build, an audit, font instances, a new project), Ctrl-C
+    and SIGTERM (a service manager stopping the job, a CI timeout) raise
+    KeyboardInterrupt, which the library answers by stopping its workers and leaving
+    the output folder and its manifest in agreement; the command then ends with one
+    "Aborted!". Before that, from the start of ``handouts`` (handouts/_entry.py)
+    through the imports and the reading of the project, Ctrl-C ends the process at
+    once with the same words: nothing has been written yet, and an interrupt raised
+    inside an import is not one to recover from. Afterwards, what was there before
+    comes back. The library never touches process-wide signals: it runs in
     any thread, where signal.signal() would raise, and so does a command (CliRunner in
     a thread) under a thread other than the main one, where this does nothing."""
     if threading.current_thread() is not threading.main_thread():
@@ -328,7 +330,7 @@ def _run_build(
 
     started = time.monotonic() if started is None else started
     try:
-        with Progress(verbose=verbose) as progress:
+        with _interrupts(), Progress(verbose=verbose) as progress:
             result = build(
                 project, options, on_start=progress.start, on_done=progress.done, on_fonts=progress
             )
@@ -483,14 +485,15 @@ def audit_command(
     from handouts.audit.run import audit_project
     from handouts.destination import checked_output_folder
 
-    report = audit_project(
-        project,
-        languages=languages,
-        conditions=conditions,
-        brands=brands,
-        pages=pages,
-        strict=strict or None,
-    )
+    with _interrupts():
+        report = audit_project(
+            project,
+            languages=languages,
+            conditions=conditions,
+            brands=brands,
+            pages=pages,
+            strict=strict or None,
+        )
     data = to_json(report)
     if markdown:
         click.echo(markdown_table(data), nl=False)
@@ -499,7 +502,8 @@ def audit_command(
     problems = report.all_problems()
     for problem in problems:
         click.echo(str(problem), err=True)
-    written = write_reports(report, checked_output_folder(project, output))
+    with _interrupts():
+        written = write_reports(report, checked_output_folder(project, output))
     click.echo("wrote " + ", ".join(display_path(p) for p in written))
     errors = sum(p.severity == "error" for p in problems)
     if errors:
@@ -570,7 +574,7 @@ def fonts_command(ctx: click.Context, verbose: bool) -> None:
     from handouts.progress import Progress
 
     project = _project(ctx)
-    with Progress(verbose=verbose) as progress:
+    with _interrupts(), Progress(verbose=verbose) as progress:
         prepared = prepare(project, progress, workers=default_workers())
     made = f"{len(prepared.made)} made now" if prepared.made else "all made before"
     click.echo(
@@ -635,7 +639,8 @@ def init_command(directory: Path, brand: str, clinic: str, condition: str, title
     from handouts.scaffold import init_project
 
     options = InitOptions(brand=brand, clinic=clinic, condition=condition, title=title)
-    written = init_project(directory, options)
+    with _interrupts():
+        written = init_project(directory, options)
     click.echo(f"Created {directory} ({len(written)} files). Next:")
     click.echo(f"  cd {directory}")
     click.echo(f"  edit styles/brands/{brand}/brand.toml   (name, phones, logo)")
