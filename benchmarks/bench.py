@@ -222,7 +222,10 @@ def settle(limit: float) -> None:
 
 
 def run(
-    command: Sequence[str | Path], peaks: Peaks | None = None, env: dict[str, str] | None = None
+    command: Sequence[str | Path],
+    peaks: Peaks | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> Ran:
     """Run a command to completion; a non-zero exit stops the benchmark.
 
@@ -237,7 +240,12 @@ def run(
         busy, own = _busy_seconds(), _own_seconds()
         started = time.perf_counter()
         proc = psutil.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env or ENV or None
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=env or ENV or None,
+            cwd=cwd,
         )
         sampler: threading.Thread | None = None
         stop = threading.Event()
@@ -794,9 +802,16 @@ class Bench:
             return None
         try:
             config = copy_project(self.work / "before-project", repo=tree)
+            # Run from the worktree: "python -m" puts the working folder first on the
+            # path, ahead of PYTHONPATH, so from this checkout it would import today's code.
+            env = {**os.environ, **ENV, "PYTHONPATH": str(tree)}
+            where = run([sys.executable, "-c", "import handouts; print(handouts.__file__)"],
+                        env=env, cwd=tree)  # fmt: skip
+            if not Path(where.stdout.strip()).is_relative_to(tree):
+                raise BenchError(f"the before build would import {where.stdout.strip()}")
             command = [sys.executable, "-m", "handouts", "-c", config, "build", "--jobs", "1",
                        "--out", self.work / "before-out", *scope]  # fmt: skip
-            ran = run(command, env={**os.environ, **ENV, "PYTHONPATH": str(tree)})
+            ran = run(command, env=env, cwd=tree)
             expect(ran, f"build by {BEFORE_COMMIT}", documents, 0)
             self.record("before_1_worker", ran.seconds, documents, [ran], commit=BEFORE_COMMIT)
             return ran.seconds
