@@ -583,6 +583,78 @@ def fonts_command(ctx: click.Context, verbose: bool) -> None:
     )
 
 
+@cli.command("packets")
+@_config
+@click.argument("patients", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option("--brand", default=None, metavar="NAME", help="Brand of rows that name none.")
+@_output
+@click.option(
+    "--one",
+    is_flag=True,
+    help="One patient as a JSON object on standard input (PATIENTS is -), the PDF on "
+    "standard output: for the point of care (| lp), nothing written to disk.",
+)
+@click.pass_context
+def packets_command(
+    ctx: click.Context, patients: Path, brand: str | None, output: Path | None, one: bool
+) -> None:
+    """One PDF per patient: "My IVIG plan" (appointments, medicine as prescribed, care
+    team, a wallet card), then the handout of the patient's condition in their language
+    and edition. PATIENTS is a CSV or JSON Lines file (see the README).
+
+    Files are named by row number or by the packet_id column, written readable by you
+    only into packets/ of the output folder; nothing personal is printed or logged."""
+    from handouts.packets import PacketMaker, PacketOutcome, make_packets
+    from handouts.patients import patient_from, read_patients
+    from handouts.readers import InputError
+
+    if one != (str(patients) == "-"):
+        raise click.BadParameter("--one reads standard input: give - as PATIENTS", ctx)
+    project = _project(ctx)
+    if one:
+        import json
+
+        from handouts.errors import Location
+
+        try:
+            data = json.loads(sys.stdin.read(1024 * 1024))
+        except ValueError:
+            raise HandoutsError("standard input: not a JSON object") from None
+        row = patient_from(data, Location(Path("<stdin>")))
+        if row.patient is None:
+            raise ContentError(row.problems)
+        from handouts.packets import PacketError
+
+        try:
+            pdf, _pages = PacketMaker(project, brand).pdf(row.patient)
+        except PacketError as error:
+            raise HandoutsError(f"<stdin>: {error}") from None
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        rows = read_patients(patients)
+    except InputError as error:
+        raise ContentError([error.problem]) from None
+    folder = (output or project.config.output_dir) / "packets"
+    started = time.monotonic()
+
+    def said(outcome: PacketOutcome) -> None:
+        for problem in outcome.problems:
+            click.echo(str(problem), err=True)
+
+    with _interrupts():
+        outcomes = make_packets(project, rows, folder, brand, on_done=said)
+    made = [o for o in outcomes if o.path is not None]
+    skipped = len(outcomes) - len(made)
+    line = f"made {counted(len(made), 'packet')}"
+    if skipped:
+        line += f", {counted(skipped, 'row')} skipped"
+    click.echo(f"{line}: {display_path(folder)} ({time.monotonic() - started:.1f} s)")
+    if skipped:
+        raise HandoutsError(f"{counted(skipped, 'row')} not made into a packet")
+
+
 @cli.command("brands")
 @_config
 @_strict

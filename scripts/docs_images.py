@@ -48,7 +48,23 @@ def main() -> int:
             pdf[index].render(scale=SCALE).to_pil().save(DOCS / image, optimize=True)
             pdf.close()
             print(f"wrote docs/{image}")
-    return eight_conditions()
+    return eight_conditions() or packet_plan()
+
+
+def packet_plan() -> int:
+    """The plan page of the first example patient (examples/patients.csv: made up)."""
+    from handouts.packets import PacketMaker
+    from handouts.patients import read_patients
+
+    project = load_project(REPO / "handouts.toml")
+    (row, *_) = read_patients(REPO / "examples" / "patients.csv")
+    assert row.patient is not None, row.problems
+    data, _pages = PacketMaker(project).pdf(row.patient)
+    pdf = pdfium.PdfDocument(data)
+    pdf[0].render(scale=SCALE).to_pil().save(DOCS / "packet-plan-page.png", optimize=True)
+    pdf.close()
+    print("wrote docs/packet-plan-page.png")
+    return 0
 
 
 def eight_conditions() -> int:

@@ -1,0 +1,224 @@
+"""Personalized patient packets: "My IVIG plan" for one patient, then the handout of
+their condition, in their language and edition, in the clinic's brand; one PDF each.
+
+Render once, stamp many: the handout's pages are the same for every patient with the
+same condition, language, edition and brand, so they are laid out once (kept in a
+small bounded cache) and only the plan page is laid out per patient. The pages are
+joined into one WeasyPrint document (``Document.copy``), as the binder joins its parts,
+so the PDF is still tagged throughout and its text reads in order: no overlay.
+
+Protected health information goes onto the plan page and nowhere else. File names come
+from the row number or the opaque packet id the input supplies; problems name the row
+and the column, never a value; the PDF's title and subject say what the packet is, not
+whose; files are written with mode 0600 into a folder of mode 0700, through a temporary
+file of a neutral name in the same folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from weasyprint import Document
+
+from handouts.context import document_date, status_line
+from handouts.defaults import default_styles
+from handouts.errors import Location, Problem
+from handouts.fit import Fitted
+from handouts.i18n import long_date, text_direction
+from handouts.jobs import BuildOptions, Job, Stylesheet
+from handouts.kinds import document_html
+from handouts.patients import Patient, PatientRow
+from handouts.project import Project
+from handouts.templating import render_template
+from handouts.worker import Worker
+
+# Handout layouts kept at once: one per condition, language, edition and brand in use.
+# A Document holds a few megabytes; a mailing over every combination stays bounded.
+MAX_LAYOUTS = 32
+PACKETS_FOLDER = "packets"
+# Pages the plan may take before the handout: one, or two in large print (18 pt).
+PLAN_PAGES = {"standard": 1, "large-print": 2}
+
+
+class PacketError(Exception):
+    """A packet that cannot be made: the message names no personal value."""
+
+
+@dataclass
+class PacketOutcome:
+    row: int
+    path: Path | None = None
+    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+class PacketMaker:
+    """Makes packets in this process, keeping the renderer and the handout layouts warm."""
+
+    def __init__(self, project: Project, brand: str | None = None) -> None:
+        self.project = project
+        self.brand = brand or project.default_brands()[0]
+        self.worker = Worker(project, BuildOptions(workers=0))
+        self._handouts: OrderedDict[tuple[str, str, str, str], Fitted] = OrderedDict()
+
+    def handout(self, brand: str, lang: str, edition: str, condition: str) -> Fitted:
+        """The fitted handout, laid out once per combination (least recently used out)."""
+        key = (brand, lang, edition, condition)
+        found = self._handouts.get(key)
+        if found is not None:
+            self._handouts.move_to_end(key)
+            return found
+        job = Job("handout", brand, lang, condition, "", edition)  # type: ignore[arg-type]
+        _, html = document_html(self.project, job, self.worker.env_for(lang))
+        fitted = self.worker.fit(job, html, self.worker.sheets(job), [])
+        if not fitted.fits:
+            raise PacketError(f"the handout does not fit its pages: {fitted.problem}")
+        self._handouts[key] = fitted
+        if len(self._handouts) > MAX_LAYOUTS:
+            self._handouts.popitem(last=False)
+        return fitted
+
+    def pdf(self, patient: Patient) -> tuple[bytes, int]:
+        """The packet's PDF bytes and its page count."""
+        brand_name = patient.brand or self.brand
+        if brand_name not in self.project.brands:
+            raise PacketError("column brand: no brand of that name in the project")
+        condition = self.project.conditions.get((patient.lang, patient.condition))
+        if condition is None:
+            raise PacketError(
+                "column condition: no handout for this condition in this language "
+                "(an id from 'handouts list')"
+            )
+        handout = self.handout(brand_name, patient.lang, patient.edition, condition.id)
+        plan = self.plan(patient, condition, brand_name)
+        limit = PLAN_PAGES[patient.edition]
+        if len(plan.pages) > limit:
+            raise PacketError(
+                f"the plan takes more than {limit} page{'s' if limit > 1 else ''}: shorten "
+                "the note, the instructions or the lists"
+            )
+        document = plan.copy([*plan.pages, *handout.document.pages])
+        warnings: list[str] = []
+        epoch = int(dt.datetime.combine(patient.prepared_on, dt.time(), dt.UTC).timestamp())
+        variant = self.worker.settings.pdf_variant
+        data = self.worker.renderer.write(document, epoch, warnings, variant)
+        return data, len(document.pages)
+
+    def plan(self, patient: Patient, condition: Any, brand_name: str) -> Document:
+        """The plan page of ``patient``, laid out."""
+        brand = self.project.brands[brand_name]
+        lang = patient.lang
+        _ = self.project.translate(lang)
+        clinic = brand.clinic.in_language(lang)
+        call = patient.care_team[0] if patient.care_team else None
+        context = {
+            "doc": {
+                "lang": lang,
+                "dir": text_direction(lang),
+                "title": _("My IVIG plan and handout: %(condition)s", condition=condition.name),
+                "subject": _(
+                    "A personal IVIG plan with the patient handout, %(clinic)s",
+                    clinic=clinic.name,
+                ),
+                "author": clinic.name,
+                "keywords": [condition.name, "IVIG", _("patient education")],
+                "generator": "handouts",
+                "date": document_date(patient.prepared_on),
+                "stylesheet_links": [],
+            },
+            "patient": patient,
+            "condition": condition,
+            "edition": patient.edition,
+            "appointments": [
+                {
+                    "date": long_date(a.date, lang),
+                    "time": a.time.strftime("%H:%M") if a.time else "",
+                    "place": a.place,
+                }
+                for a in patient.appointments
+            ],
+            "prepared_on": long_date(patient.prepared_on, lang),
+            "call": call,
+            "clinic": clinic,
+            "logo_url": brand.logo_path.as_uri(),
+            "status": status_line([condition.review], lang, _),
+        }
+        html = render_template(self.worker.env_for(lang), ["plan.html.j2"], context)
+        warnings: list[str] = []
+        return self.worker.renderer.layout(
+            html, self.project.root, self.sheets(brand_name), warnings
+        )
+
+    def sheets(self, brand_name: str) -> list[Stylesheet]:
+        """Base, the plan's own, the brand's, the project's: a handout's cascade with
+        the plan's stylesheet for the kind's (large print is a class of the plan's
+        body, in plan.css: the handout's large-print sheet sizes a handout's parts)."""
+        brand = self.project.brands[brand_name]
+        sheets = [default_styles() / name for name in ("base.css", "handout.css", "plan.css")]
+        return [Stylesheet(p) for p in [*sheets, *brand.stylesheets(self.project.stylesheets)]]
+
+
+def packet_name(row: PatientRow) -> str:
+    """The file name: the opaque packet id the input gave, or the row number."""
+    patient = row.patient
+    if patient is not None and patient.packet_id:
+        return f"packet-{patient.packet_id}.pdf"
+    return f"packet-{row.number:05d}.pdf"
+
+
+def private_folder(folder: Path) -> Path:
+    """The packets' folder, created readable by this user only."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+    return folder
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` with mode 0600, atomically: through a temporary file
+    of a neutral name in the same folder, renamed into place."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=".pdf")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def make_packets(
+    project: Project,
+    rows: Iterable[PatientRow],
+    folder: Path,
+    brand: str | None = None,
+    on_done: Callable[[PacketOutcome], None] | None = None,
+) -> list[PacketOutcome]:
+    """One PDF per good row into ``folder``; a bad row is reported and skipped."""
+    maker = PacketMaker(project, brand)
+    private_folder(folder)
+    outcomes = []
+    for row in rows:
+        outcome = PacketOutcome(row.number, problems=list(row.problems))
+        if row.patient is not None and not row.problems:
+            try:
+                data, outcome.pages = maker.pdf(row.patient)
+            except PacketError as error:
+                where = Location(Path(folder.name), row.line)
+                outcome.problems.append(Problem(where, f"row {row.number}, {error}"))
+            else:
+                outcome.path = folder / packet_name(row)
+                write_private(outcome.path, data)
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+    return outcomes

@@ -1,0 +1,162 @@
+"""Personalized packets: the plan page and the condition's handout in one tagged PDF,
+and no trace of the patient anywhere but on the page."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from handouts.cli import cli
+from tests.conftest import BRAND, REPO
+
+PATIENTS = [
+    {
+        "name": "Philomena Quarrington",
+        "condition": "cidp",
+        "prepared_by": "RN Kim Lee",
+        "prepared_on": "2026-12-07",
+        "product": "Gamunex-C 10%",
+        "dose": "2 g/kg over 2 days",
+        "appointments": [{"date": "2026-12-09", "time": "09:30", "place": "Room 4"}],
+        "care_team": [
+            {"name": "Dr. Ozymandias Vale", "role": "Neurologist", "phone": "(555) 555-0142"}
+        ],
+        "instructions": ["Drink plenty of water the day before."],
+        "note": "Bring a book. Ask for Marisol at the desk.",
+    },
+    {
+        "packet_id": "mrn-free-7",
+        "name": "Bartholomew Zyskowski",
+        "condition": "kawasaki-disease",
+        "lang": "es",
+        "edition": "large-print",
+        "prepared_by": "Enf. Ana Ruiz",
+        "prepared_on": "2026-12-07",
+        "dose": "2 g/kg una vez",
+    },
+    # Bad: an impossible date. Reported by row and field, and skipped.
+    {
+        "name": "Xanthippe Oduya",
+        "condition": "cidp",
+        "prepared_by": "RN Kim Lee",
+        "prepared_on": "2026-02-30",
+    },
+]
+# What must never appear outside the page text: names, the note's name, the bad row's.
+SECRETS = [
+    "Philomena",
+    "Quarrington",
+    "Ozymandias",
+    "Marisol",
+    "Bartholomew",
+    "Zyskowski",
+    "Xanthippe",
+    "Oduya",
+    "2026-02-30",
+]
+
+
+def _invoke(*args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--config", str(REPO / "handouts.toml"), *args], input=stdin)
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def packets(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    folder = tmp_path_factory.mktemp("packets")
+    source = folder / "patients.jsonl"
+    source.write_text("\n".join(json.dumps(p) for p in PATIENTS) + "\n", "utf-8")
+    code, output = _invoke("packets", str(source), "--brand", BRAND, "--out", str(folder / "out"))
+    return folder / "out", code, output
+
+
+def test_each_good_row_makes_a_packet_and_a_bad_row_is_reported_and_skipped(
+    packets: tuple[Path, int, str],
+) -> None:
+    out, code, output = packets
+    assert code == 1  # a row was skipped
+    assert "row 3, field prepared_on:" in output
+    assert "made 2 packets, 1 row skipped" in output
+    folder = out / "packets"
+    assert sorted(p.name for p in folder.iterdir()) == ["packet-00001.pdf", "packet-mrn-free-7.pdf"]
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for pdf in folder.iterdir():
+        assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+
+
+def test_a_packet_is_the_plan_then_the_handout_tagged_and_in_reading_order(
+    packets: tuple[Path, int, str],
+) -> None:
+    reader = PdfReader(packets[0] / "packets" / "packet-00001.pdf")
+    assert len(reader.pages) == 3  # the plan, then the two-page handout
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert first.index("My IVIG plan") < first.index("Philomena Quarrington")
+    assert first.index("Philomena Quarrington") < first.index("2 g/kg over 2 days")
+    assert "I receive IVIG" in first  # the wallet card
+    second = " ".join(reader.pages[1].extract_text().split())
+    assert "IVIG for CIDP" in second
+    # One structure tree over every page: each page is in the tag tree.
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert [page.get("/StructParents") for page in reader.pages] == [0, 1, 2]
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    spanish = PdfReader(packets[0] / "packets" / "packet-mrn-free-7.pdf")
+    assert "Mi plan de IVIG" in spanish.pages[0].extract_text()
+
+
+def test_nothing_personal_outside_the_page_text(packets: tuple[Path, int, str]) -> None:
+    """File names, the command's output, the PDF's metadata and its raw bytes (text
+    streams are compressed: a name readable in the raw file would be in metadata or
+    tags) hold none of the patients' values."""
+    out, _, output = packets
+    written = list(out.rglob("*"))
+    for secret in SECRETS:
+        assert secret not in output
+        for path in written:
+            assert secret not in path.name
+            if path.is_file():
+                data = path.read_bytes()
+                assert secret.encode() not in data
+                assert secret.encode("utf-16-be") not in data
+        for path in written:
+            if path.suffix == ".pdf":
+                metadata = PdfReader(path).metadata or {}
+                assert not any(secret in str(value) for value in metadata.values())
+    assert not [p for p in written if p.name.startswith(".partial-")]
+
+
+def test_two_runs_give_the_same_bytes_and_one_packet_goes_to_standard_output(
+    packets: tuple[Path, int, str], tmp_path: Path
+) -> None:
+    """At the point of care: one patient as JSON on standard input, the PDF on standard
+    output (for lp), the same bytes as the file made from the same row, nothing on disk."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "handouts",
+            "--config",
+            str(REPO / "handouts.toml"),
+            "packets",
+            "--one",
+            "-",
+            "--brand",
+            BRAND,
+        ],
+        input=json.dumps(PATIENTS[0]).encode(),
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (packets[0] / "packets" / "packet-00001.pdf").read_bytes()
+    assert done.stderr == b""
+    assert list(tmp_path.iterdir()) == []
