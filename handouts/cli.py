@@ -594,13 +594,32 @@ def fonts_command(ctx: click.Context, verbose: bool) -> None:
     help="One patient as a JSON object on standard input (PATIENTS is -), the PDF on "
     "standard output: for the point of care (| lp), nothing written to disk.",
 )
+@click.option(
+    "--prepared-by",
+    default=None,
+    metavar="NAME",
+    help="Who prepared the packets, for a FHIR Bundle (its resources do not say).",
+)
+@click.option(
+    "--prepared-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date the packets say they were prepared, for a FHIR Bundle (default: today).",
+)
 @click.pass_context
 def packets_command(
-    ctx: click.Context, patients: Path, brand: str | None, output: Path | None, one: bool
+    ctx: click.Context,
+    patients: Path,
+    brand: str | None,
+    output: Path | None,
+    one: bool,
+    prepared_by: str | None,
+    prepared_on: Any,
 ) -> None:
     """One PDF per patient: "My IVIG plan" (appointments, medicine as prescribed, care
     team, a wallet card), then the handout of the patient's condition in their language
-    and edition. PATIENTS is a CSV or JSON Lines file (see the README).
+    and edition. PATIENTS is a CSV or JSON Lines file, or a FHIR R4 Bundle (.json; see
+    the README).
 
     Files are named by row number or by the packet_id column, written readable by you
     only into packets/ of the output folder; nothing personal is printed or logged."""
@@ -633,7 +652,21 @@ def packets_command(
         sys.stdout.buffer.flush()
         return
     try:
-        rows = read_patients(patients)
+        if patients.suffix.lower() == ".json":  # a FHIR R4 Bundle
+            import datetime as dt
+
+            from handouts.fhir_patients import read_bundle
+            from handouts.packets import condition_for
+
+            if not prepared_by:
+                raise click.BadParameter("a FHIR Bundle needs --prepared-by", ctx)
+            day = prepared_on.date() if prepared_on else dt.date.today()
+            rows = read_bundle(
+                patients, lambda system, code: condition_for(project, code, system),
+                prepared_by, day,
+            )  # fmt: skip
+        else:
+            rows = read_patients(patients)
     except InputError as error:
         raise ContentError([error.problem]) from None
     folder = (output or project.config.output_dir) / "packets"

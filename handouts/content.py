@@ -157,12 +157,40 @@ class ClinicianRow(Strict):
     monitoring: Cited
 
 
+# An ICD-10-CM code (G61.0, M33.10), or an inclusive range of them (M33.10-M33.19).
+IcdCode = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?(-[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?)?$"
+    ),
+]
+SnomedId = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{5,17}$")]
+
+
+class Codes(Strict):
+    """The codes an EHR records this condition under, for mapping its data (a FHIR
+    Condition) to this file; a clinic's coder confirms them."""
+
+    icd10cm: list[IcdCode] = []
+    snomed: list[SnomedId] = []
+
+    def matches(self, system: str, code: str) -> bool:
+        if system == "snomed":
+            return code in self.snomed
+        for entry in self.icd10cm:
+            low, _, high = entry.partition("-")
+            if code == low or (high and len(code) == len(low) and low <= code <= high):
+                return True
+        return False
+
+
 class ConditionFile(Strict):
     id: Slug
     lang: Lang
     name: Text
     short_name: Text
     order: int = Field(100, description="Row order in the clinician summary (lowest first).")
+    codes: Codes | None = None
     review: Review
     translated_from: TranslatedFrom | None = None
     patient: PatientText
@@ -221,6 +249,7 @@ class Condition(BaseModel):
     review: Review
     treatment_review: Review
     translated_from: TranslatedFrom | None = None
+    codes: Codes | None = None
     title: str
     purpose: str
     about_condition: list[str]
@@ -275,6 +304,7 @@ def merge(
         review=condition.review,
         treatment_review=treatment.review,
         translated_from=condition.translated_from,
+        codes=condition.codes,
         title=patient.title,
         purpose=patient.purpose,
         about_condition=list(patient.about_condition),

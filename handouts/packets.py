@@ -90,12 +90,15 @@ class PacketMaker:
         brand_name = patient.brand or self.brand
         if brand_name not in self.project.brands:
             raise PacketError("column brand: no brand of that name in the project")
-        condition = self.project.conditions.get((patient.lang, patient.condition))
-        if condition is None:
+        condition_id = condition_for(self.project, patient.condition)
+        if condition_id is None:
             raise PacketError(
-                "column condition: no handout for this condition in this language "
-                "(an id from 'handouts list')"
+                "column condition: not a condition of the project (an id from 'handouts "
+                "list', or a code a condition file lists)"
             )
+        condition = self.project.conditions.get((patient.lang, condition_id))
+        if condition is None:
+            raise PacketError("column condition: no handout for it in the row's language")
         handout = self.handout(brand_name, patient.lang, patient.edition, condition.id)
         plan = self.plan(patient, condition, brand_name)
         limit = PLAN_PAGES[patient.edition]
@@ -163,6 +166,18 @@ class PacketMaker:
         brand = self.project.brands[brand_name]
         sheets = [default_styles() / name for name in ("base.css", "handout.css", "plan.css")]
         return [Stylesheet(p) for p in [*sheets, *brand.stylesheets(self.project.stylesheets)]]
+
+
+def condition_for(project: Project, value: str, system: str | None = None) -> str | None:
+    """The condition id ``value`` names: an id, or a code one of the condition files
+    lists (ICD-10-CM, or SNOMED CT when ``system`` says so or it is all digits)."""
+    if any(cid == value for _, cid in project.conditions):
+        return value
+    system = system or ("snomed" if value.isdigit() else "icd10cm")
+    for condition in project.conditions.values():
+        if condition.codes is not None and condition.codes.matches(system, value):
+            return condition.id
+    return None
 
 
 def packet_name(row: PatientRow) -> str:

@@ -117,3 +117,51 @@ def test_a_file_of_another_kind_or_too_large_is_refused_whole(tmp_path: Path) ->
         read_patients(other)
     with pytest.raises(InputError):
         read_patients(_csv(tmp_path, *[GOOD] * 50), max_kb=1)
+
+
+def test_a_fhir_bundle_maps_each_patient_by_its_condition_code() -> None:
+    """The example bundle (examples/patients-bundle.json): an ICD-10-CM code, a SNOMED CT
+    code, and one no condition file lists (multifocal motor neuropathy: no handout),
+    which is an error naming the code but not the patient."""
+    import datetime as dt
+
+    from handouts.fhir_patients import read_bundle
+    from handouts.packets import condition_for
+    from handouts.project import load_project
+    from tests.conftest import REPO
+
+    project = load_project(REPO / "handouts.toml")
+    rows = read_bundle(
+        REPO / "examples" / "patients-bundle.json",
+        lambda system, code: condition_for(project, code, system),
+        "RN Kim Lee",
+        dt.date(2026, 12, 7),
+    )
+    first, second, third = rows
+    assert first.patient is not None
+    assert (first.patient.name, first.patient.condition, first.patient.lang) == (
+        "Bob Example", "myasthenia-gravis", "en"
+    )  # fmt: skip
+    assert first.patient.dose == "2 g/kg over 2 to 5 days (as prescribed)"
+    assert [(a.date.isoformat(), str(a.time)) for a in first.patient.appointments] == [
+        ("2026-12-14", "08:30:00")  # as the appointment states it, not converted
+    ]
+    assert [m.role for m in first.patient.care_team] == ["Neurologist", "Infusion nurse"]
+    assert second.patient is not None
+    assert (second.patient.condition, second.patient.lang) == ("systemic-lupus-erythematosus", "es")
+    assert third.patient is None
+    (problem,) = third.problems
+    assert "patient 3, Condition: code G61.82 (icd10cm) is not listed" in problem.message
+    assert "Unmapped" not in problem.message
+
+
+def test_icd_ranges_in_a_condition_file_match_the_codes_within_them() -> None:
+    from handouts.content import Codes
+
+    codes = Codes(icd10cm=["M33.10-M33.19", "G61.0"], snomed=["396230008"])
+    assert codes.matches("icd10cm", "M33.12")
+    assert codes.matches("icd10cm", "G61.0")
+    assert not codes.matches("icd10cm", "M33.2")
+    assert not codes.matches("icd10cm", "M33.20")
+    assert codes.matches("snomed", "396230008")
+    assert not codes.matches("snomed", "M33.12")
