@@ -133,9 +133,10 @@ def test_the_size_cap_is_a_setting(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as caught:
         load_project(root / "handouts.toml")
     messages = {p.location.path.name: p.message for p in caught.value.problems}
+    size = (root / "conditions" / "cidp.en.yaml").stat().st_size
     assert messages["cidp.en.yaml"] == (
-        "the file is 2 KB; content and configuration files may be at most 1 KB "
-        "(max_input_kb in handouts.toml)"
+        f"the file is {size / 1024:.0f} KB; content and configuration files may be at most "
+        "1 KB (max_input_kb in handouts.toml)"
     )
     assert messages["_treatment.en.yaml"].startswith("the file is 5 KB;")
 
