@@ -112,6 +112,8 @@ class PacketMaker:
         epoch = int(dt.datetime.combine(patient.prepared_on, dt.time(), dt.UTC).timestamp())
         variant = self.worker.settings.pdf_variant
         data = self.worker.renderer.write(document, epoch, warnings, variant)
+        if patient.password:
+            data = locked(data, patient.password)
         return data, len(document.pages)
 
     def plan(self, patient: Patient, condition: Any, brand_name: str) -> Document:
@@ -166,6 +168,36 @@ class PacketMaker:
         brand = self.project.brands[brand_name]
         sheets = [default_styles() / name for name in ("base.css", "handout.css", "plan.css")]
         return [Stylesheet(p) for p in [*sheets, *brand.stylesheets(self.project.stylesheets)]]
+
+
+def locked(data: bytes, password: str) -> bytes:
+    """The PDF encrypted with AES-256 under the patient's password. Printing, copying
+    text and, above all, extraction for accessibility (a screen reader) stay allowed;
+    changing the document does not. The owner password is random and never kept, so
+    the permissions cannot be lifted. (Encryption draws a random key: a locked packet is
+    not byte-identical from one run to the next.)"""
+    import io
+    import secrets
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import UserAccessPermissions as Allowed
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    allowed = (
+        Allowed.PRINT
+        | Allowed.PRINT_TO_REPRESENTATION
+        | Allowed.EXTRACT
+        | Allowed.EXTRACT_TEXT_AND_GRAPHICS  # for accessibility
+    )
+    writer.encrypt(
+        user_password=password,
+        owner_password=secrets.token_urlsafe(32),
+        algorithm="AES-256",
+        permissions_flag=allowed,
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def condition_for(project: Project, value: str, system: str | None = None) -> str | None:

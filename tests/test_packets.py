@@ -42,6 +42,14 @@ PATIENTS = [
         "prepared_on": "2026-12-07",
         "dose": "2 g/kg una vez",
     },
+    {
+        "packet_id": "locked-1",
+        "name": "Leopoldina Ferncastle",
+        "condition": "G61.0",  # an ICD-10-CM code a condition file lists: GBS
+        "prepared_by": "RN Kim Lee",
+        "prepared_on": "2026-12-07",
+        "password": "correct horse battery",
+    },
     # Bad: an impossible date. Reported by row and field, and skipped.
     {
         "name": "Xanthippe Oduya",
@@ -61,6 +69,9 @@ SECRETS = [
     "Xanthippe",
     "Oduya",
     "2026-02-30",
+    "Leopoldina",
+    "Ferncastle",
+    "correct horse",
 ]
 
 
@@ -83,10 +94,12 @@ def test_each_good_row_makes_a_packet_and_a_bad_row_is_reported_and_skipped(
 ) -> None:
     out, code, output = packets
     assert code == 1  # a row was skipped
-    assert "row 3, field prepared_on:" in output
-    assert "made 2 packets, 1 row skipped" in output
+    assert "row 4, field prepared_on:" in output
+    assert "made 3 packets, 1 row skipped" in output
     folder = out / "packets"
-    assert sorted(p.name for p in folder.iterdir()) == ["packet-00001.pdf", "packet-mrn-free-7.pdf"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "packet-00001.pdf", "packet-locked-1.pdf", "packet-mrn-free-7.pdf"
+    ]  # fmt: skip
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for pdf in folder.iterdir():
         assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
@@ -127,7 +140,10 @@ def test_nothing_personal_outside_the_page_text(packets: tuple[Path, int, str]) 
                 assert secret.encode("utf-16-be") not in data
         for path in written:
             if path.suffix == ".pdf":
-                metadata = PdfReader(path).metadata or {}
+                reader = PdfReader(path)
+                if reader.is_encrypted:
+                    reader.decrypt("correct horse battery")
+                metadata = reader.metadata or {}
                 assert not any(secret in str(value) for value in metadata.values())
     assert not [p for p in written if p.name.startswith(".partial-")]
 
@@ -160,3 +176,23 @@ def test_two_runs_give_the_same_bytes_and_one_packet_goes_to_standard_output(
     assert done.stdout == (packets[0] / "packets" / "packet-00001.pdf").read_bytes()
     assert done.stderr == b""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_packet_with_a_password_opens_only_with_it_and_stays_accessible(
+    packets: tuple[Path, int, str],
+) -> None:
+    reader = PdfReader(packets[0] / "packets" / "packet-locked-1.pdf")
+    assert reader.is_encrypted
+    assert reader.decrypt("wrong password") == 0
+    assert reader.decrypt("correct horse battery") != 0
+    encrypt = reader.trailer["/Encrypt"]
+    assert (encrypt["/V"], encrypt["/R"]) == (5, 6)
+    assert encrypt["/CF"]["/StdCF"]["/CFM"] == "/AESV3"  # AES-256
+    permissions = int(encrypt["/P"])
+    assert permissions & 512  # extraction for accessibility (screen readers)
+    assert permissions & 4  # printing
+    assert not permissions & 8  # no changes
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Leopoldina Ferncastle" in text
+    assert "Guillain-Barré syndrome" in text  # mapped from its ICD-10-CM code
