@@ -104,7 +104,10 @@ TARGETS = (
     Target("noop_over_full", "no-op rebuild / full build", "<=", 0.03, "x"),
     Target("startup_s", "handouts --version, wall clock (median)", "<=", 0.15, "s"),
     Target("peak_rss_mb", "peak RSS of the synthetic batch (sum)", "<=", 500.0, "MB"),
+    Target("packets_over_whole", "packets/s, render-once / whole", ">=", 5.0, "x"),
 )
+PACKETS_SCRIPT = HERE / "packets.py"
+PACKET_PATIENTS = 1000  # --quick: 100
 # The commit before issue 17's first change (halving the cost of a document): the
 # "before" of ours_now_over_before, built from a git worktree of it in the same run.
 BEFORE_COMMIT = "2c7ca4c"
@@ -503,7 +506,7 @@ class Bench:
     synthetic: int
     work: Path
     settle: float = 0.0  # seconds to wait for a quiet machine before each step
-    steps: int = 12
+    steps: int = 13
     step: int = 0
     figures: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # CLI findings that do not stop the run
@@ -729,6 +732,19 @@ class Bench:
         # 8. Memory over a long batch.
         self.figures["synthetic"] = self.synthetic_batch()
 
+        # 9. Patient packets: render-once against whole, and one at the point of care.
+        count = PACKET_PATIENTS // 10 if self.quick else PACKET_PATIENTS
+        self.say(f"packets: {count} made-up patients, render-once and whole")
+        ran = run([sys.executable, PACKETS_SCRIPT, str(count)])
+        packets = json.loads(ran.stdout)
+        self.interference("packets", [ran])
+        console.print(
+            f"      once {packets['once']['packets_per_second']:.2f}/s, whole "
+            f"{packets['whole']['packets_per_second']:.2f}/s, one packet (--one) "
+            f"{packets['one_packet_seconds']:.2f} s"
+        )
+        self.figures["packets"] = packets
+
         return {
             "naive_over_ours": naive / full,
             "ours_1_worker_over_raw": per_doc_ms(one, documents) / per_doc_ms(raw, documents),
@@ -750,6 +766,7 @@ class Bench:
                 "summaries": len(brands),
                 "binders": 0,
             },
+            "packets_over_whole": packets["packets_over_whole"],
             "touch_rebuilt": rebuilt.built,
             "touch_seconds": self.figures["touch_one_condition"]["seconds"],
         }
