@@ -677,7 +677,7 @@ def packets_command(
             click.echo(str(problem), err=True)
 
     with _interrupts():
-        outcomes = make_packets(project, rows, folder, brand, on_done=said)
+        outcomes = make_packets(project, rows, folder, brand, on_done=said, source=patients)
     made = [o for o in outcomes if o.path is not None]
     skipped = len(outcomes) - len(made)
     line = f"made {counted(len(made), 'packet')}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from handouts.context import document_date, status_line
 from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
 from handouts.fit import Fitted
+from handouts.glyphs import coverage, script_names
 from handouts.i18n import long_date, text_direction
 from handouts.jobs import BuildOptions, Job, Stylesheet
 from handouts.kinds import document_html
@@ -99,6 +101,7 @@ class PacketMaker:
         condition = self.project.conditions.get((patient.lang, condition_id))
         if condition is None:
             raise PacketError("column condition: no handout for it in the row's language")
+        self.check_glyphs(patient, brand_name)
         handout = self.handout(brand_name, patient.lang, patient.edition, condition.id)
         plan = self.plan(patient, condition, brand_name)
         limit = PLAN_PAGES[patient.edition]
@@ -115,6 +118,29 @@ class PacketMaker:
         if patient.password:
             data = locked(data, patient.password)
         return data, len(document.pages)
+
+    def check_glyphs(self, patient: Patient, brand_name: str) -> None:
+        """Refuse text the brand's fonts cannot draw (an emoji, a script the fonts lack):
+        it would print in whatever font the machine has, or as empty boxes, on a page
+        handed to a patient. The error names the field and the kind of characters,
+        never the characters themselves."""
+        brand = self.project.brands[brand_name]
+        fonts = coverage(tuple(brand.stylesheets(self.project.stylesheets)), brand.stylesheet)
+        if fonts is None:
+            return  # the fonts could not be read: the brand check reports that
+        for column, text in personal_text(patient):
+            missing = [
+                ch
+                for ch in unicodedata.normalize("NFC", text)
+                if unicodedata.category(ch)[0] not in "ZC" and ord(ch) not in fonts.chars
+            ]
+            if missing:
+                letters = [ch for ch in missing if unicodedata.category(ch)[0] in "LMN"]
+                kind = f"{script_names(letters)} letters" if letters else "symbols or emoji"
+                raise PacketError(
+                    f"column {column}: {len(missing)} character(s), {kind}, that the fonts "
+                    f"of brand '{brand_name}' cannot print ({', '.join(fonts.families)})"
+                )
 
     def plan(self, patient: Patient, condition: Any, brand_name: str) -> Document:
         """The plan page of ``patient``, laid out."""
@@ -168,6 +194,19 @@ class PacketMaker:
         brand = self.project.brands[brand_name]
         sheets = [default_styles() / name for name in ("base.css", "handout.css", "plan.css")]
         return [Stylesheet(p) for p in [*sheets, *brand.stylesheets(self.project.stylesheets)]]
+
+
+def personal_text(patient: Patient) -> list[tuple[str, str]]:
+    """Every text of the patient's row that prints, by its column."""
+    fields = [("name", patient.name), ("product", patient.product), ("dose", patient.dose),
+              ("note", patient.note), ("prepared_by", patient.prepared_by)]  # fmt: skip
+    for n, appointment in enumerate(patient.appointments, start=1):
+        fields.append((f"appointment_{n}_place", appointment.place))
+    for n, member in enumerate(patient.care_team, start=1):
+        fields += [(f"care_{n}_name", member.name), (f"care_{n}_role", member.role)]
+    for n, instruction in enumerate(patient.instructions, start=1):
+        fields.append((f"instruction_{n}", instruction))
+    return [(column, text) for column, text in fields if text]
 
 
 def locked(data: bytes, password: str) -> bytes:
@@ -249,8 +288,10 @@ def make_packets(
     folder: Path,
     brand: str | None = None,
     on_done: Callable[[PacketOutcome], None] | None = None,
+    source: Path | None = None,
 ) -> list[PacketOutcome]:
-    """One PDF per good row into ``folder``; a bad row is reported and skipped."""
+    """One PDF per good row into ``folder``; a bad row is reported and skipped, at its
+    line of ``source`` (the patients file) when given."""
     maker = PacketMaker(project, brand)
     private_folder(folder)
     outcomes = []
@@ -260,7 +301,7 @@ def make_packets(
             try:
                 data, outcome.pages = maker.pdf(row.patient)
             except PacketError as error:
-                where = Location(Path(folder.name), row.line)
+                where = Location(source or Path("<patients>"), row.line)
                 outcome.problems.append(Problem(where, f"row {row.number}, {error}"))
             else:
                 outcome.path = folder / packet_name(row)

@@ -196,3 +196,24 @@ def test_a_packet_with_a_password_opens_only_with_it_and_stays_accessible(
     text = " ".join(reader.pages[0].extract_text().split())
     assert "Leopoldina Ferncastle" in text
     assert "Guillain-Barré syndrome" in text  # mapped from its ICD-10-CM code
+
+
+def test_hostile_names_print_as_text_or_fail_their_row_clearly(tmp_path: Path) -> None:
+    """Markup prints as the characters typed; an emoji or a script the brand's fonts
+    cannot draw fails its row (it would print as boxes or in a stray font), named by
+    kind, not by value; a name longer than the page allows fails its row."""
+    base = {"condition": "cidp", "prepared_by": "RN Kim Lee", "prepared_on": "2026-12-07"}
+    names = ["<b>Ann</b> & <script>x</script>", "Jos\u00e9 \U0001f44b", "\u0644\u064a\u0644\u0649",
+             "Quintessa " * 30]  # fmt: skip
+    source = tmp_path / "hostile.jsonl"
+    source.write_text("\n".join(json.dumps({**base, "name": n}) for n in names) + "\n")
+    code, output = _invoke("packets", str(source), "--brand", BRAND, "--out", str(tmp_path / "o"))
+    assert code == 1
+    assert "row 2, column name: 1 character(s), symbols or emoji, that the fonts" in output
+    assert "row 3, column name: 4 character(s), Arabic letters, that the fonts" in output
+    assert "row 4, field name: String should have at most 60 characters" in output
+    assert "made 1 packet, 3 rows skipped" in output
+    assert "Quintessa" not in output
+    assert "\U0001f44b" not in output
+    text = PdfReader(tmp_path / "o" / "packets" / "packet-00001.pdf").pages[0].extract_text()
+    assert "<b>Ann</b> & <script>x</script>" in " ".join(text.split())
