@@ -595,6 +595,19 @@ def fonts_command(ctx: click.Context, verbose: bool) -> None:
     "standard output: for the point of care (| lp), nothing written to disk.",
 )
 @click.option(
+    "--names",
+    default="packet-{id}",
+    show_default=True,
+    metavar="PATTERN",
+    help="File names: {row}, {id} (the packet_id column, else the row), {condition}, "
+    "{lang}, {edition}; {name} and {first_appointment} only with --phi-in-names.",
+)
+@click.option(
+    "--phi-in-names",
+    is_flag=True,
+    help="Allow a --names pattern that puts the patient's details in file names.",
+)
+@click.option(
     "--prepared-by",
     default=None,
     metavar="NAME",
@@ -613,6 +626,8 @@ def packets_command(
     brand: str | None,
     output: Path | None,
     one: bool,
+    names: str,
+    phi_in_names: bool,
     prepared_by: str | None,
     prepared_on: Any,
 ) -> None:
@@ -623,12 +638,24 @@ def packets_command(
 
     Files are named by row number or by the packet_id column, written readable by you
     only into packets/ of the output folder; nothing personal is printed or logged."""
-    from handouts.packets import PacketMaker, PacketOutcome, make_packets
+    from handouts.errors import OptionError
+    from handouts.packets import PacketMaker, PacketOutcome, check_name_pattern, make_packets
     from handouts.patients import patient_from, read_patients
     from handouts.readers import InputError
 
     if one != (str(patients) == "-"):
         raise click.BadParameter("--one reads standard input: give - as PATIENTS", ctx)
+    try:
+        personal = check_name_pattern(names, phi_in_names)
+    except ValueError as error:
+        raise OptionError("--names", str(error)) from None
+    if personal:
+        click.echo(
+            "warning: --names puts "
+            + " and ".join("{" + f + "}" for f in personal)
+            + " in file names: anyone who can list the folder sees them",
+            err=True,
+        )
     project = _project(ctx)
     if one:
         import json
@@ -677,7 +704,9 @@ def packets_command(
             click.echo(str(problem), err=True)
 
     with _interrupts():
-        outcomes = make_packets(project, rows, folder, brand, on_done=said, source=patients)
+        outcomes = make_packets(
+            project, rows, folder, brand, on_done=said, source=patients, names=names
+        )
     made = [o for o in outcomes if o.path is not None]
     skipped = len(outcomes) - len(made)
     line = f"made {counted(len(made), 'packet')}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 import unicodedata
 from collections import OrderedDict
@@ -251,12 +252,50 @@ def condition_for(project: Project, value: str, system: str | None = None) -> st
     return None
 
 
-def packet_name(row: PatientRow) -> str:
-    """The file name: the opaque packet id the input gave, or the row number."""
+# The fields a file-name pattern may use. Those in PHI_FIELDS name the patient: a
+# pattern with one is refused unless asked for by name (--phi-in-names), with a warning.
+NAME_FIELDS = ("row", "id", "condition", "lang", "edition")
+PHI_FIELDS = ("name", "first_appointment")
+DEFAULT_NAMES = "packet-{id}"  # the packet id the input gave, else the row number
+_FIELD = re.compile(r"{(\w+)}")
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def check_name_pattern(pattern: str, phi_allowed: bool) -> list[str]:
+    """The PHI fields ``pattern`` uses; an unknown field or one naming the patient
+    without ``phi_allowed`` raises ValueError."""
+    fields = _FIELD.findall(pattern)
+    if not fields:
+        raise ValueError("names no field: every packet would get the same name")
+    unknown = [f for f in fields if f not in (*NAME_FIELDS, *PHI_FIELDS)]
+    if unknown:
+        known = ", ".join("{" + f + "}" for f in (*NAME_FIELDS, *PHI_FIELDS))
+        raise ValueError(f"no field {{{unknown[0]}}}; the fields are {known}")
+    personal = [f for f in fields if f in PHI_FIELDS]
+    if personal and not phi_allowed:
+        raise ValueError(
+            f"{{{personal[0]}}} puts the patient's details in file names, which anyone who "
+            "can list the folder sees: add --phi-in-names to do it anyway"
+        )
+    return personal
+
+
+def packet_name(row: PatientRow, pattern: str = DEFAULT_NAMES) -> str:
+    """The file name the pattern gives the row (checked by check_name_pattern)."""
     patient = row.patient
-    if patient is not None and patient.packet_id:
-        return f"packet-{patient.packet_id}.pdf"
-    return f"packet-{row.number:05d}.pdf"
+    assert patient is not None
+    first = patient.appointments[0].date.isoformat() if patient.appointments else "none"
+    values = {
+        "row": f"{row.number:05d}",
+        "id": patient.packet_id or f"{row.number:05d}",
+        "condition": patient.condition,
+        "lang": patient.lang,
+        "edition": patient.edition,
+        "name": patient.name,
+        "first_appointment": first,
+    }
+    name = _FIELD.sub(lambda match: values[match[1]], pattern)
+    return _UNSAFE.sub("-", name).strip("-.") + ".pdf"
 
 
 def private_folder(folder: Path) -> Path:
@@ -289,23 +328,31 @@ def make_packets(
     brand: str | None = None,
     on_done: Callable[[PacketOutcome], None] | None = None,
     source: Path | None = None,
+    names: str = DEFAULT_NAMES,
 ) -> list[PacketOutcome]:
     """One PDF per good row into ``folder``; a bad row is reported and skipped, at its
     line of ``source`` (the patients file) when given."""
     maker = PacketMaker(project, brand)
     private_folder(folder)
     outcomes = []
+    taken: set[str] = set()
     for row in rows:
         outcome = PacketOutcome(row.number, problems=list(row.problems))
         if row.patient is not None and not row.problems:
-            try:
-                data, outcome.pages = maker.pdf(row.patient)
-            except PacketError as error:
-                where = Location(source or Path("<patients>"), row.line)
-                outcome.problems.append(Problem(where, f"row {row.number}, {error}"))
+            where = Location(source or Path("<patients>"), row.line)
+            name = packet_name(row, names)
+            if name in taken:  # never overwrite another patient's packet
+                problem = f"row {row.number}, the file name is another row's: give each row "
+                outcome.problems.append(Problem(where, problem + "its own packet_id"))
             else:
-                outcome.path = folder / packet_name(row)
-                write_private(outcome.path, data)
+                try:
+                    data, outcome.pages = maker.pdf(row.patient)
+                except PacketError as error:
+                    outcome.problems.append(Problem(where, f"row {row.number}, {error}"))
+                else:
+                    taken.add(name)
+                    outcome.path = folder / name
+                    write_private(outcome.path, data)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from handouts.cli import cli
+from handouts.errors import Location
 from tests.conftest import BRAND, REPO
 
 PATIENTS = [
@@ -153,7 +154,9 @@ def test_two_runs_give_the_same_bytes_and_one_packet_goes_to_standard_output(
 ) -> None:
     """At the point of care: one patient as JSON on standard input, the PDF on standard
     output (for lp), the same bytes as the file made from the same row, nothing on disk."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    temporary = tmp_path / "tmp"  # where the process makes its temporary files
+    temporary.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temporary)}
     done = subprocess.run(
         [
             sys.executable,
@@ -175,7 +178,10 @@ def test_two_runs_give_the_same_bytes_and_one_packet_goes_to_standard_output(
     assert done.returncode == 0, done.stderr
     assert done.stdout == (packets[0] / "packets" / "packet-00001.pdf").read_bytes()
     assert done.stderr == b""
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [temporary]
+    for leftover in temporary.rglob("*"):  # fonts WeasyPrint hands Fontconfig, at most
+        if leftover.is_file():
+            assert b"Philomena" not in leftover.read_bytes()
 
 
 def test_a_packet_with_a_password_opens_only_with_it_and_stays_accessible(
@@ -217,3 +223,21 @@ def test_hostile_names_print_as_text_or_fail_their_row_clearly(tmp_path: Path) -
     assert "\U0001f44b" not in output
     text = PdfReader(tmp_path / "o" / "packets" / "packet-00001.pdf").pages[0].extract_text()
     assert "<b>Ann</b> & <script>x</script>" in " ".join(text.split())
+
+
+def test_file_names_carry_the_patient_only_when_asked_by_name() -> None:
+    from handouts.packets import check_name_pattern, packet_name
+    from handouts.patients import patient_from
+
+    row = patient_from({**PATIENTS[0], "packet_id": "a-1"}, Location(Path("p.jsonl")), 7)
+    assert packet_name(row) == "packet-a-1.pdf"
+    assert packet_name(row, "{row}-{condition}-{lang}") == "00007-cidp-en.pdf"
+    assert check_name_pattern("{row}-{condition}", phi_allowed=False) == []
+    with pytest.raises(ValueError, match=r"add --phi-in-names"):
+        check_name_pattern("{name}", phi_allowed=False)
+    assert check_name_pattern("{row}-{name}", phi_allowed=True) == ["name"]
+    assert packet_name(row, "{name}") == "Philomena-Quarrington.pdf"
+    with pytest.raises(ValueError, match=r"no field \{dob\}"):
+        check_name_pattern("{dob}", phi_allowed=True)
+    with pytest.raises(ValueError, match="the same name"):
+        check_name_pattern("packet", phi_allowed=False)
