@@ -63,7 +63,10 @@ def _share_font_instances(folder: Path, kept: Path) -> None:
     the test processes start: about a minute, once per machine, instead of in every
     test that builds. An entry is a pure function of its name (font_instances.py), so
     sharing it cannot change what a test sees."""
-    kept.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        kept.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:  # no writable user cache (a locked-down CI home): the run's own
+        kept = Path(tempfile.mkdtemp(prefix="handouts-test-fonts-"))
     (folder / font_instances.KIND).symlink_to(kept, target_is_directory=True)
     font_instances.prepare(load_project(REPO / "handouts.toml"), workers=CORES)
 
