@@ -80,7 +80,7 @@ def status_line(reviews: Iterable[Review], lang: str = "en", _: Translate = ENGL
     return Status("approved", "; ".join(parts) + ".")
 
 
-def _doc(
+def doc_meta(
     *,
     lang: str,
     title: str,
@@ -90,6 +90,7 @@ def _doc(
     updated: dt.date,
     links: list[str],
 ) -> dict[str, Any]:
+    """What base.html.j2 puts in the head, and WeasyPrint in the PDF's metadata."""
     return {
         "lang": lang,
         "dir": text_direction(lang),
@@ -124,7 +125,7 @@ def handout_context(
         {"heading": _("After your infusion"), "items": c.sections.after},
     ]
     return {
-        "doc": _doc(
+        "doc": doc_meta(
             lang=c.lang,
             title=c.title,
             subject=_(
@@ -259,7 +260,7 @@ def summary_context(
     updated = max([treatment.review.updated] + [c.review.updated for c in conditions])
     reviews = [treatment.review] + [c.review for c in conditions]
     return {
-        "doc": _doc(
+        "doc": doc_meta(
             lang=lang,
             title=treatment.clinician.summary_title,
             subject=_(
@@ -343,7 +344,7 @@ def binder_context(
     updated = max(r.updated for r in reviews)
     title = project.config.settings.title
     return {
-        "doc": _doc(
+        "doc": doc_meta(
             lang=lang,
             title=_("%(title)s: patient handouts and clinician summary", title=title),
             subject=_(

@@ -29,12 +29,12 @@ from typing import Any
 
 from weasyprint import Document
 
-from handouts.context import document_date, status_line
+from handouts.context import doc_meta, status_line
 from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
 from handouts.fit import Fitted
 from handouts.glyphs import coverage, script_names
-from handouts.i18n import long_date, text_direction
+from handouts.i18n import long_date
 from handouts.jobs import BuildOptions, Job, Stylesheet
 from handouts.kinds import document_html
 from handouts.patients import Patient, PatientRow
@@ -151,20 +151,19 @@ class PacketMaker:
         clinic = brand.clinic.in_language(lang)
         call = patient.care_team[0] if patient.care_team else None
         context = {
-            "doc": {
-                "lang": lang,
-                "dir": text_direction(lang),
-                "title": _("My IVIG plan and handout: %(condition)s", condition=condition.name),
-                "subject": _(
+            # Title and subject say what the packet is, never whose (nor the note's).
+            "doc": doc_meta(
+                lang=lang,
+                title=_("My IVIG plan and handout: %(condition)s", condition=condition.name),
+                subject=_(
                     "A personal IVIG plan with the patient handout, %(clinic)s",
                     clinic=clinic.name,
                 ),
-                "author": clinic.name,
-                "keywords": [condition.name, "IVIG", _("patient education")],
-                "generator": "handouts",
-                "date": document_date(patient.prepared_on),
-                "stylesheet_links": [],
-            },
+                brand=brand,
+                keywords=[condition.name, "IVIG", _("patient education")],
+                updated=patient.prepared_on,
+                links=[],
+            ),
             "patient": patient,
             "condition": condition,
             "edition": patient.edition,
