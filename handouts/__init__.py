@@ -39,6 +39,15 @@ _EXPORTS: dict[str, str] = {
     # Auditing (the subpackage is ``handouts.audit``, so the function is not ``audit``)
     "audit_project": "handouts.audit.run",
     "AuditReport": "handouts.audit.run",
+    # Patient packets
+    "read_patients": "handouts.patients",
+    "read_bundle": "handouts.fhir_patients",
+    "Patient": "handouts.patients",
+    "PatientRow": "handouts.patients",
+    "make_packets": "handouts.packets",
+    "PacketMaker": "handouts.packets",
+    "PacketOutcome": "handouts.packets",
+    "PacketError": "handouts.packets",
     # Errors
     "HandoutsError": "handouts.errors",
     "ConfigError": "handouts.errors",
@@ -63,12 +72,20 @@ __all__ = [
     "Location",
     "OptionError",
     "Outcome",
+    "PacketError",
+    "PacketMaker",
+    "PacketOutcome",
+    "Patient",
+    "PatientRow",
     "Problem",
     "Project",
     "__version__",
     "audit_project",
     "build",
     "load_project",
+    "make_packets",
+    "read_bundle",
+    "read_patients",
 ]
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__
@@ -83,7 +100,10 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr_
         OptionError,
         Problem,
     )
+    from handouts.fhir_patients import read_bundle
     from handouts.jobs import BuildOptions, Job
+    from handouts.packets import PacketError, PacketMaker, PacketOutcome, make_packets
+    from handouts.patients import Patient, PatientRow, read_patients
     from handouts.project import Project, load_project
 
 

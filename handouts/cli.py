@@ -614,6 +614,13 @@ def fonts_command(ctx: click.Context, verbose: bool) -> None:
     help="Who prepared the packets, for a FHIR Bundle (its resources do not say).",
 )
 @click.option(
+    "--edition",
+    type=click.Choice(["standard", "large-print"]),
+    default="standard",
+    show_default=True,
+    help="The edition of a FHIR Bundle's packets (a CSV or JSON Lines row has its own).",
+)
+@click.option(
     "--prepared-on",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
@@ -629,6 +636,7 @@ def packets_command(
     names: str,
     phi_in_names: bool,
     prepared_by: str | None,
+    edition: str,
     prepared_on: Any,
 ) -> None:
     """One PDF per patient: "My IVIG plan" (appointments, medicine as prescribed, care
@@ -690,7 +698,7 @@ def packets_command(
             day = prepared_on.date() if prepared_on else dt.date.today()
             rows = read_bundle(
                 patients, lambda system, code: condition_for(project, code, system),
-                prepared_by, day,
+                prepared_by, day, edition=edition,
             )  # fmt: skip
         else:
             rows = read_patients(patients)

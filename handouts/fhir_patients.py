@@ -42,8 +42,10 @@ def read_bundle(
     prepared_by: str,
     prepared_on: dt.date,
     max_kb: int = MAX_PATIENTS_KB,
+    edition: str = "standard",
 ) -> list[PatientRow]:
-    """One row per Patient of the bundle at ``path``, in bundle order."""
+    """One row per Patient of the bundle at ``path``, in bundle order, in ``edition``
+    (FHIR has no element for it)."""
     from fhir.resources.R4B.bundle import Bundle  # about 0.15 s: only for this command
 
     text = read_input(path, max_kb=max_kb, setting=None)
@@ -61,7 +63,7 @@ def read_bundle(
         reference = f"Patient/{patient.id}"
         mine = [r for r in resources if _points_at(r, reference)]
         data, problems = _patient_data(patient, mine, condition_for)
-        data.update(prepared_by=prepared_by, prepared_on=prepared_on.isoformat())
+        data.update(prepared_by=prepared_by, prepared_on=prepared_on.isoformat(), edition=edition)
         where = Location(path)
         if problems:
             said = [Problem(where, f"patient {number}, {problem}") for problem in problems]
