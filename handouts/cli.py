@@ -286,6 +286,7 @@ def build_command(
     Documents whose inputs have not changed since the last build (see
     output/manifest.json) are kept; --force rebuilds them."""
     started = time.monotonic()
+    started_ns = time.time_ns()  # before any input is read (stamp.py)
     stamp_key = None
     if not force and not verbose:  # verbose says each file: that takes the build
         from handouts.stamp import fresh_stamp, stamp_key_of
@@ -318,7 +319,7 @@ def build_command(
     if stamp_key is not None:
         from handouts.stamp import stamp_build
 
-        stamp_build(stamp_key, project, result)
+        stamp_build(stamp_key, project, result, started_ns)
 
 
 def _run_build(

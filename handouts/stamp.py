@@ -43,6 +43,9 @@ KIND = "build-stamps"
 # A project whose input folders hold more files than this is not stamped: checking
 # the stamp would cost what it saves (a stylesheet kept in a folder of many files).
 MAX_FILES = 5000
+# File times come from the kernel's coarse clock, which may lag the wall clock by a
+# tick: a file changed just after the build started could look older than the start.
+CLOCK_SLACK_NS = 100_000_000
 # Folders never walked: version control, virtual environments, caches.
 SKIPPED = frozenset({".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules"})
 
@@ -113,10 +116,12 @@ def fresh_stamp(key: str) -> Stamp | None:
     return stamp
 
 
-def stamp_build(key: str, project: Project, result: BuildResult) -> bool:
+def stamp_build(key: str, project: Project, result: BuildResult, started_ns: int) -> bool:
     """Stamp a build that finished with every planned document written or kept. What a
     no-op build of the same command prints is kept with it: the project's warnings and
-    the build's notes."""
+    the build's notes. ``started_ns`` is the wall clock (time.time_ns) before the build
+    read anything: an input modified since may have been read before or after its
+    change, so the build is not stamped, and the next one decides."""
     if result.failed or result.stopped or result.interrupted:
         return False  # the next run must try (and report) them again
     messages = [str(warning) for warning in project.warnings]
@@ -132,6 +137,7 @@ def stamp_build(key: str, project: Project, result: BuildResult) -> bool:
         str(result.output_dir),
         len(result.outcomes),
         messages,
+        started_ns,
     )
 
 
@@ -143,6 +149,7 @@ def save_stamp(
     output_dir: str,
     documents: int,
     messages: list[str],
+    started_ns: int | None = None,
 ) -> bool:
     """Record a finished build. ``input_folders`` are walked whole (skipping the output
     folder within them); ``input_files`` and ``outputs`` are taken as they are. False,
@@ -161,14 +168,23 @@ def save_stamp(
                 files[str(found)] = found
             if len(files) > MAX_FILES:
                 return False
-    for path in [*input_files, *outputs]:
+    for path in input_files:
+        files[str(Path(path).resolve())] = Path(path).resolve()
+    inputs = set(files)
+    for path in outputs:
         files[str(Path(path).resolve())] = Path(path).resolve()
     for name, path in files.items():
         try:
             status = Path(path).stat()
-            stamp.files[name] = (status.st_size, status.st_mtime_ns, _sha256(path))
         except OSError:
             return False  # gone while recording: the next build decides
+        if (
+            name in inputs
+            and started_ns is not None
+            and status.st_mtime_ns >= started_ns - CLOCK_SLACK_NS
+        ):
+            return False  # changed while the build ran
+        stamp.files[name] = (status.st_size, status.st_mtime_ns, _sha256(path))
     cache.write_json(KIND, key, asdict(stamp))
     return True
 

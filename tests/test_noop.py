@@ -26,6 +26,15 @@ def _without_the_project(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("handouts.project.load_project", refuse)
 
 
+def _settled(project: Path) -> Path:
+    """The copy's files dated two seconds back: a file changed just before a build
+    starts (as the copy was) is not stamped, lest the build read it mid-change."""
+    for path in project.rglob("*"):
+        then = path.stat().st_mtime_ns - 2 * 10**9
+        os.utime(path, ns=(then, then))
+    return project
+
+
 def _times(output: str) -> str:
     return re.sub(r"\([\d.]+ s\)", "(t)", output)
 
@@ -33,7 +42,7 @@ def _times(output: str) -> str:
 def test_an_unchanged_project_is_answered_from_the_stamp_as_the_build_would_answer(
     project_copy: Path, stand_in: StandInRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, first = run(project_copy, *BUILD)
+    code, first = run(_settled(project_copy), *BUILD)
     assert code == 0
     assert "built 7:" in first
     code, real = run(project_copy, *BUILD, "--verbose")  # verbose: never from the stamp
@@ -67,7 +76,7 @@ def test_an_unchanged_project_is_answered_from_the_stamp_as_the_build_would_answ
 def test_any_change_sends_the_build_back_to_the_real_one(
     project_copy: Path, stand_in: StandInRenderer, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
-    assert run(project_copy, *BUILD)[0] == 0
+    assert run(_settled(project_copy), *BUILD)[0] == 0
     conditions = project_copy / "conditions"
     if change == "edited":
         edit(conditions / "cidp.en.yaml", "It tells you", "It says")
@@ -99,3 +108,22 @@ def test_any_change_sends_the_build_back_to_the_real_one(
     else:
         assert code == 0, output
         assert "built 1," in output  # that handout, the rest kept
+
+
+def test_an_input_changed_while_the_build_ran_is_not_stamped(
+    project_copy: Path, stand_in: StandInRenderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edited after the build read it, before it finished: the next build must look."""
+    condition = project_copy / "conditions" / "cidp.en.yaml"
+    real = stamp.stamp_build
+
+    def edited_meanwhile(*args: object) -> bool:
+        edit(condition, "It tells you", "It says")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stamp, "stamp_build", edited_meanwhile)
+    assert run(_settled(project_copy), *BUILD)[0] == 0
+    monkeypatch.setattr(stamp, "stamp_build", real)
+    code, output = run(project_copy, *BUILD)
+    assert code == 0
+    assert "built 1," in output  # the edited handout, found by the real build
