@@ -708,11 +708,16 @@ def packets_command(
     folder = (output or project.config.output_dir) / "packets"
     started = time.monotonic()
 
-    def said(outcome: PacketOutcome) -> None:
-        for problem in outcome.problems:
-            click.echo(str(problem), err=True)
+    from handouts.progress import Progress
 
-    with _interrupts():
+    with _interrupts(), Progress() as progress:
+        progress.start(len(rows), "packets", "Packets")
+
+        def said(outcome: PacketOutcome) -> None:
+            for problem in outcome.problems:
+                progress.say(str(problem))
+            progress.tick(failed=bool(outcome.problems))
+
         outcomes = make_packets(
             project, rows, folder, brand, on_done=said, source=patients, names=names
         )

@@ -29,6 +29,7 @@ class Progress:
         self._bar: RichProgress | None = None
         self._task: TaskID | None = None
         self.total = 0
+        self.what = "documents"
         self.done_count = 0
         self.built = 0  # rendered in this run: the rate counts only these
         self.failed = 0
@@ -52,30 +53,36 @@ class Progress:
             self._bar.__enter__()
         return self
 
-    def start(self, total: int) -> None:
+    def start(self, total: int, what: str = "documents", doing: str = "Building") -> None:
         self.total = total
+        self.what = what
         self.started = self._last_line = self._rendering_since = time.monotonic()
         if self._bar is not None:
-            self._task = self._bar.add_task("Building", total=total, status="")
+            self._task = self._bar.add_task(doing, total=total, status="")
 
     def done(self, outcome: Outcome) -> None:
+        if self.verbose and outcome.error is None and not outcome.skipped:
+            self.say(f"wrote {outcome.job.output}{_details(outcome)}")
+        self.tick(failed=outcome.error is not None, skipped=outcome.skipped)
+
+    def tick(self, failed: bool = False, skipped: bool = False) -> None:
+        """One more item finished (a document, a packet): the bar or a plain line. It
+        says counts and rates only, never what the item was (a packet is a patient's)."""
         now = time.monotonic()
         self.done_count += 1
-        if outcome.error is not None:
+        if failed:
             self.failed += 1
-        elif not outcome.skipped:
+        elif not skipped:
             self.built += 1
         elif self.built == 0:
             self._rendering_since = now
-        if self.verbose and outcome.error is None and not outcome.skipped:
-            self._say(f"wrote {outcome.job.output}{_details(outcome)}")
         if self._bar is not None and self._task is not None:
             self._bar.update(self._task, advance=1, status=self.status(now))
         elif now - self._last_line >= PLAIN_EVERY and self.done_count < self.total:
             self._last_line = now
             percent = 100 * self.done_count / max(1, self.total)
             status = self.status(now)
-            line = f"{self.done_count} of {self.total} documents ({percent:.0f}%)"
+            line = f"{self.done_count} of {self.total} {self.what} ({percent:.0f}%)"
             click.echo(f"{line}, {status}" if status else line, err=True)
 
     def fonts_start(self, total: int) -> None:
@@ -87,7 +94,7 @@ class Progress:
         self._last_line = time.monotonic()
         if self._bar is not None:
             self._fonts = self._bar.add_task("Fonts", total=total, status="")
-        self._say(
+        self.say(
             f"making {counted(total, 'static font instance')}, once: they are kept in "
             f"{font_cache_folder()}"
         )
@@ -96,7 +103,7 @@ class Progress:
         now = time.monotonic()
         self.fonts_made += 1
         if self.verbose:
-            self._say(f"made font instance {instance.describe()} ({seconds:.1f} s)")
+            self.say(f"made font instance {instance.describe()} ({seconds:.1f} s)")
         if self._bar is not None and self._fonts is not None:
             self._bar.update(self._fonts, advance=1, status=instance.describe())
             if self.fonts_made == self.fonts_total:
@@ -108,7 +115,8 @@ class Progress:
         if self.built == 0:  # the rate counts documents, not the fonts made before them
             self._rendering_since = now
 
-    def _say(self, line: str) -> None:
+    def say(self, line: str) -> None:
+        """A line above the bar (or on its own without one), on standard error."""
         if self._bar is not None:
             self._bar.console.print(line, markup=False, highlight=False)  # above the bar
         else:
@@ -125,7 +133,8 @@ class Progress:
         rate = self.built / elapsed
         left = (self.total - self.done_count) / rate
         failed = f", {self.failed} failed" if self.failed else ""
-        return f"{rate:.1f} docs/s, about {_duration(left)} left{failed}"
+        unit = "docs" if self.what == "documents" else self.what
+        return f"{rate:.1f} {unit}/s, about {_duration(left)} left{failed}"
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
