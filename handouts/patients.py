@@ -20,10 +20,19 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from handouts.errors import Location, Problem
 from handouts.jobs import LANG_PATTERN
@@ -42,7 +51,7 @@ MAX_PATIENTS_KB = 64 * 1024
 # A packet id the input supplies for file names: opaque, never derived from PHI.
 PACKET_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 # What a phone number may be written with: digits, spaces, + ( ) - . and an extension.
-PHONE = re.compile(r"^\+?[\d\s().-]+(?:\s*(?:ext\.?|x)\s*\d{1,6})?$", re.IGNORECASE)
+PHONE = re.compile(r"^(?P<number>\+?[\d\s().-]+?)(?:\s*(?:ext\.?|x)\s*\d{1,6})?$", re.IGNORECASE)
 PHONE_DIGITS = (7, 15)  # ITU-T E.164: at most 15 digits; no real number has fewer than 7
 # Characters that have no place in a name or a note: control characters (a tab or a
 # newline in a one-line field), bidirectional overrides that would reorder the page's
@@ -59,6 +68,16 @@ def _clean(value: str, *, lines: bool = False) -> str:
     return value
 
 
+# Text that prints: on one line, or (a note) on several.
+Line = Annotated[str, AfterValidator(_clean)]
+Lines = Annotated[str, AfterValidator(partial(_clean, lines=True))]
+Instruction = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_clean)]
+
+
+def _without_empty(values: list[str]) -> list[str]:
+    return [value for value in values if value]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
@@ -66,29 +85,20 @@ class _Model(BaseModel):
 class Appointment(_Model):
     date: dt.date
     time: dt.time | None = None
-    place: str = Field(default="", max_length=MAX_TEXT)
-
-    @field_validator("place")
-    @classmethod
-    def _place(cls, value: str) -> str:
-        return _clean(value)
+    place: Line = Field(default="", max_length=MAX_TEXT)
 
 
 class CareTeamMember(_Model):
-    name: str = Field(min_length=1, max_length=MAX_NAME)
-    role: str = Field(default="", max_length=MAX_NAME)
+    name: Line = Field(min_length=1, max_length=MAX_NAME)
+    role: Line = Field(default="", max_length=MAX_NAME)
     phone: str = Field(min_length=1, max_length=40)
-
-    @field_validator("name", "role")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return _clean(value)
 
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str) -> str:
-        digits = sum(c.isdigit() for c in value.split("x")[0].split("ext")[0])
-        if not PHONE.match(value) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        found = PHONE.match(value)
+        digits = sum(c.isdigit() for c in found["number"]) if found else 0
+        if not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
             raise ValueError(
                 f"is not a phone number ({PHONE_DIGITS[0]} to {PHONE_DIGITS[1]} digits, "
                 "written with spaces, + ( ) - . and an extension)"
@@ -100,39 +110,22 @@ class Patient(_Model):
     """One patient's plan, as the clinic's records give it."""
 
     packet_id: str | None = Field(default=None, pattern=PACKET_ID)
-    name: str = Field(min_length=1, max_length=MAX_NAME)  # the name they go by
-    condition: str = Field(min_length=1, max_length=80)  # a condition id, or a code
+    name: Line = Field(min_length=1, max_length=MAX_NAME)  # the name they go by
+    condition: Line = Field(min_length=1, max_length=80)  # a condition id, or a code
     lang: str = Field(default="en", pattern=LANG_PATTERN)
     edition: Literal["standard", "large-print"] = "standard"
     brand: str | None = None
     appointments: list[Appointment] = Field(default_factory=list, max_length=MAX_APPOINTMENTS)
-    product: str = Field(default="", max_length=MAX_TEXT)  # as the prescriber wrote it
-    dose: str = Field(default="", max_length=MAX_TEXT)  # as written, never computed
-    instructions: list[str] = Field(default_factory=list, max_length=MAX_INSTRUCTIONS)
+    product: Line = Field(default="", max_length=MAX_TEXT)  # as the prescriber wrote it
+    dose: Line = Field(default="", max_length=MAX_TEXT)  # as written, never computed
+    instructions: Annotated[list[Instruction], AfterValidator(_without_empty)] = Field(
+        default_factory=list, max_length=MAX_INSTRUCTIONS
+    )
     care_team: list[CareTeamMember] = Field(default_factory=list, max_length=MAX_CARE_TEAM)
-    note: str = Field(default="", max_length=MAX_NOTE)
-    prepared_by: str = Field(min_length=1, max_length=MAX_NAME)
+    note: Lines = Field(default="", max_length=MAX_NOTE)
+    prepared_by: Line = Field(min_length=1, max_length=MAX_NAME)
     prepared_on: dt.date
     password: str | None = Field(default=None, min_length=8, max_length=128)
-
-    @field_validator("name", "product", "dose", "prepared_by", "condition")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return _clean(value)
-
-    @field_validator("note")
-    @classmethod
-    def _note(cls, value: str) -> str:
-        return _clean(value, lines=True)
-
-    @field_validator("instructions")
-    @classmethod
-    def _instructions(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if len(value) > MAX_TEXT:
-                raise ValueError(f"an instruction is longer than {MAX_TEXT} characters")
-            _clean(value)
-        return [value for value in values if value]
 
 
 @dataclass
