@@ -12,7 +12,7 @@ from pathlib import Path
 from handouts.brand import Brand
 from handouts.defaults import default_styles
 from handouts.i18n import ENGLISH, N_, Translate, text_direction
-from handouts.jobs import BuildSettings, Job, Stylesheet
+from handouts.jobs import BuildSettings, Job, Kind, Stylesheet
 from handouts.kinds import KINDS
 from handouts.project import Project
 
@@ -44,9 +44,8 @@ def stylesheets(
     styles = default_styles()
     kind = KINDS[job.kind]
     sheets = [Stylesheet(styles / "base.css"), Stylesheet(kind.stylesheet)]
-    if build.paper == "a4":
-        size = "A4 landscape" if kind.landscape else "A4"
-        sheets.append(Stylesheet(text=f"@page {{ size: {size}; }}", name=f"paper-{job.kind}-a4"))
+    if (paper := paper_sheet(job.kind, build)) is not None:
+        sheets.append(paper)
     if brand.stylesheet:
         sheets.append(Stylesheet(brand.stylesheet))
     if job.edition == "large-print":
@@ -57,6 +56,14 @@ def stylesheets(
         sheets.append(labels)
     sheets += [Stylesheet(path) for path in extra]
     return sheets
+
+
+def paper_sheet(kind: Kind, build: BuildSettings) -> Stylesheet | None:
+    """The page size when it is not the stylesheets' own (Letter)."""
+    if build.paper != "a4":
+        return None
+    size = "A4 landscape" if KINDS[kind].landscape else "A4"
+    return Stylesheet(text=f"@page {{ size: {size}; }}", name=f"paper-{kind}-a4")
 
 
 # Where each kind prints "Page N of M" is the kind's (kinds.py): CSS has no gettext, so

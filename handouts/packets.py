@@ -16,7 +16,6 @@ file of a neutral name in the same folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import tempfile
@@ -29,6 +28,7 @@ from typing import Any
 
 from weasyprint import Document
 
+from handouts.cascade import paper_sheet
 from handouts.context import doc_meta, status_line
 from handouts.defaults import default_styles
 from handouts.errors import Location, Problem
@@ -40,7 +40,7 @@ from handouts.kinds import document_html
 from handouts.patients import Patient, PatientRow
 from handouts.project import Project
 from handouts.templating import render_template
-from handouts.worker import Worker
+from handouts.worker import Worker, document_epoch
 
 # Handout layouts kept at once: one per condition, language, edition and brand in use.
 # A Document holds a few megabytes; a mailing over every combination stays bounded.
@@ -104,7 +104,7 @@ class PacketMaker:
             raise PacketError("column condition: no handout for it in the row's language")
         self.check_glyphs(patient, brand_name)
         handout = self.handout(brand_name, patient.lang, patient.edition, condition.id)
-        plan = self.plan(patient, condition, brand_name)
+        plan, epoch = self.plan(patient, condition, brand_name)
         limit = PLAN_PAGES[patient.edition]
         if len(plan.pages) > limit:
             raise PacketError(
@@ -113,7 +113,6 @@ class PacketMaker:
             )
         document = plan.copy([*plan.pages, *handout.document.pages])
         warnings: list[str] = []
-        epoch = int(dt.datetime.combine(patient.prepared_on, dt.time(), dt.UTC).timestamp())
         variant = self.worker.settings.pdf_variant
         data = self.worker.renderer.write(document, epoch, warnings, variant)
         if patient.password:
@@ -143,8 +142,8 @@ class PacketMaker:
                     f"of brand '{brand_name}' cannot print ({', '.join(fonts.families)})"
                 )
 
-    def plan(self, patient: Patient, condition: Any, brand_name: str) -> Document:
-        """The plan page of ``patient``, laid out."""
+    def plan(self, patient: Patient, condition: Any, brand_name: str) -> tuple[Document, int]:
+        """The plan page of ``patient``, laid out, and its date as the PDF stamps it."""
         brand = self.project.brands[brand_name]
         lang = patient.lang
         _ = self.project.translate(lang)
@@ -183,17 +182,22 @@ class PacketMaker:
         }
         html = render_template(self.worker.env_for(lang), ["plan.html.j2"], context)
         warnings: list[str] = []
-        return self.worker.renderer.layout(
+        document = self.worker.renderer.layout(
             html, self.project.root, self.sheets(brand_name), warnings
         )
+        return document, document_epoch(context)
 
     def sheets(self, brand_name: str) -> list[Stylesheet]:
-        """Base, the plan's own, the brand's, the project's: a handout's cascade with
-        the plan's stylesheet for the kind's (large print is a class of the plan's
+        """Base, a handout's (its header, its page), the plan's own, the paper size the
+        handout has, the brand's, the project's (large print is a class of the plan's
         body, in plan.css: the handout's large-print sheet sizes a handout's parts)."""
         brand = self.project.brands[brand_name]
-        sheets = [default_styles() / name for name in ("base.css", "handout.css", "plan.css")]
-        return [Stylesheet(p) for p in [*sheets, *brand.stylesheets(self.project.stylesheets)]]
+        names = ("base.css", "handout.css", "plan.css")
+        sheets = [Stylesheet(default_styles() / name) for name in names]
+        if (paper := paper_sheet("handout", self.worker.settings)) is not None:
+            sheets.append(paper)
+        own = brand.stylesheets(self.project.stylesheets)
+        return [*sheets, *(Stylesheet(path) for path in own)]
 
 
 def personal_text(patient: Patient) -> list[tuple[str, str]]:

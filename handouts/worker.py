@@ -155,7 +155,7 @@ class Worker:
             # The build says what became of the previous file (build.py).
             return Rendered(job, error=fit.problem, pages=pages, warnings=warnings)
         data = self.renderer.write(
-            fit.document, _epoch(context), warnings, self.settings.pdf_variant
+            fit.document, document_epoch(context), warnings, self.settings.pdf_variant
         )
         write_atomic(self.output_dir / job.output, data)
         return Rendered(job, None, pages, fit.step, sha256_bytes(data), len(data), warnings)
@@ -204,14 +204,14 @@ class Worker:
         )
         if binder.document is None:
             return Rendered(job, error=binder.problem, warnings=warnings)
-        epoch = _epoch(binder.context)
+        epoch = document_epoch(binder.context)
         data = self.renderer.write(binder.document, epoch, warnings, self.settings.pdf_variant)
         write_atomic(self.output_dir / job.output, data)
         pages = len(binder.document.pages)
         return Rendered(job, None, pages, "", sha256_bytes(data), len(data), warnings)
 
 
-def _epoch(context: dict[str, object]) -> int:
+def document_epoch(context: dict[str, object]) -> int:
     """The document's date as seconds: what fonts embedded in it are stamped with."""
     doc = context["doc"]
     assert isinstance(doc, dict)

@@ -3,6 +3,7 @@ and no trace of the patient anywhere but on the page."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -241,3 +242,17 @@ def test_file_names_carry_the_patient_only_when_asked_by_name() -> None:
         check_name_pattern("{dob}", phi_allowed=True)
     with pytest.raises(ValueError, match="the same name"):
         check_name_pattern("packet", phi_allowed=False)
+
+
+def test_the_plan_page_has_the_paper_size_of_the_handout_after_it(tmp_path: Path) -> None:
+    """A clinic printing on A4 gets an A4 plan page, not a Letter one before A4 pages."""
+    from handouts.packets import PacketMaker
+    from handouts.patients import Patient
+    from handouts.project import load_project
+    from tests.conftest import copy_project
+
+    project = load_project(copy_project(tmp_path, paper='"a4"') / "handouts.toml")
+    data, _pages = PacketMaker(project, BRAND).pdf(Patient.model_validate(PATIENTS[0]))
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+             for p in PdfReader(io.BytesIO(data)).pages}  # fmt: skip
+    assert sizes == {(595, 842)}  # A4 in points, every page
