@@ -83,7 +83,10 @@ def make_folder(folder: Path) -> None:
         raise OutputError(f"cannot create folder {display_path(folder)}: {why}") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` whole or not at all: through a temporary file in the
+    same folder (created readable by its owner only), given ``mode`` and renamed into
+    place."""
     make_folder(path.parent)
     try:
         fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
@@ -95,7 +98,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        temp.chmod(0o644)
+        temp.chmod(mode)
         temp.replace(path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):

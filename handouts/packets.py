@@ -11,14 +11,12 @@ Protected health information goes onto the plan page and nowhere else. File name
 from the row number or the opaque packet id the input supplies; problems name the row
 and the column, never a value; the PDF's title and subject say what the packet is, not
 whose; files are written with mode 0600 into a folder of mode 0700, through a temporary
-file of a neutral name in the same folder.
+file of a neutral name in the same folder (output.write_atomic).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -37,6 +35,7 @@ from handouts.glyphs import coverage, script_names
 from handouts.i18n import long_date
 from handouts.jobs import BuildOptions, Job, Stylesheet
 from handouts.kinds import document_html
+from handouts.output import write_atomic
 from handouts.patients import Patient, PatientRow
 from handouts.project import Project
 from handouts.templating import render_template
@@ -308,22 +307,6 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` with mode 0600, atomically: through a temporary file
-    of a neutral name in the same folder, renamed into place."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=".pdf")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def make_packets(
     project: Project,
     rows: Iterable[PatientRow],
@@ -355,7 +338,7 @@ def make_packets(
                 else:
                     taken.add(name)
                     outcome.path = folder / name
-                    write_private(outcome.path, data)
+                    write_atomic(outcome.path, data, mode=0o600)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)

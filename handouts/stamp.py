@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from handouts import __version__, cache
 from handouts.defaults import PACKAGE_DIR
+from handouts.output import sha256_file
 
 if TYPE_CHECKING:
     from handouts.builder import BuildResult
@@ -111,7 +112,7 @@ def fresh_stamp(key: str) -> Stamp | None:
             return None
         if status.st_size != size:
             return None
-        if status.st_mtime_ns != mtime and _sha256(Path(path)) != digest:
+        if status.st_mtime_ns != mtime and _digest(Path(path)) != digest:
             return None  # touched and changed (touched alone, by a checkout, is fine)
     return stamp
 
@@ -184,7 +185,10 @@ def save_stamp(
             and status.st_mtime_ns >= started_ns - CLOCK_SLACK_NS
         ):
             return False  # changed while the build ran
-        stamp.files[name] = (status.st_size, status.st_mtime_ns, _sha256(path))
+        digest = _digest(path)
+        if digest is None:
+            return False  # unreadable: the next build decides
+        stamp.files[name] = (status.st_size, status.st_mtime_ns, digest)
     cache.write_json(KIND, key, asdict(stamp))
     return True
 
@@ -214,9 +218,9 @@ def _walk(folder: Path, skip: set[Path]) -> Iterator[tuple[Path, bool]]:
             yield path, False
 
 
-def _sha256(path: Path) -> str:
+def _digest(path: Path) -> str | None:
+    """The file's sha256, or None when it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        return sha256_file(path)
     except OSError:
-        return ""
+        return None

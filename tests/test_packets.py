@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from handouts.cli import cli
 from handouts.errors import Location
+from handouts.output import TEMP_PREFIX
 from tests.conftest import BRAND, REPO
 
 PATIENTS = [
@@ -147,7 +148,7 @@ def test_nothing_personal_outside_the_page_text(packets: tuple[Path, int, str]) 
                     reader.decrypt("correct horse battery")
                 metadata = reader.metadata or {}
                 assert not any(secret in str(value) for value in metadata.values())
-    assert not [p for p in written if p.name.startswith(".partial-")]
+    assert not [p for p in written if p.name.startswith(TEMP_PREFIX)]
 
 
 def test_two_runs_give_the_same_bytes_and_one_packet_goes_to_standard_output(
