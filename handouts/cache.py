@@ -53,19 +53,27 @@ def write_json(kind: str, key: str, value: Any) -> None:
     """Store ``value`` under ``key``: written beside its place and renamed into it, so a
     reader in another process sees the whole entry or none."""
     folder = cache_folder(kind)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(value, handle, ensure_ascii=False, separators=(",", ":"))
-            Path(temporary).replace(folder / f"{key}.json")
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        store_file(folder / f"{key}.json", text.encode("utf-8"))
         _prune(folder)
     except OSError:
         return
+
+
+def store_file(path: Path, data: bytes) -> None:
+    """Put an entry in the cache: written beside its place and renamed into it, so a
+    reader in another process sees the whole entry or none, in a folder readable by
+    this user only. Raises OSError; callers decide whether that matters."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _prune(folder: Path) -> None:

@@ -34,9 +34,7 @@ import hashlib
 import io
 import json
 import multiprocessing
-import os
 import signal
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -48,7 +46,7 @@ from typing import TYPE_CHECKING, Protocol
 import tinycss2
 from tinycss2 import ast
 
-from handouts.cache import cache_folder
+from handouts.cache import cache_folder, store_file
 from handouts.defaults import default_styles
 from handouts.fonts import font_files
 
@@ -305,16 +303,7 @@ def store(instance: Instance) -> Path:
     """Make the instance and put it in the cache: written beside its place and renamed
     into it, so another process sees the whole file or none (two processes making the
     same one at once write the same bytes)."""
-    folder = instance.path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-", suffix=".ttf")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(make(instance))
-        Path(temporary).replace(instance.path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    store_file(instance.path, make(instance))
     return instance.path
 
 
