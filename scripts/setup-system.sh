@@ -4,6 +4,9 @@
 #   libharfbuzz-subset0: WeasyPrint subsets fonts with HarfBuzz (about 36 ms a page)
 #     instead of falling back to fontTools (about 260 ms a page).
 #   python3-venv: Debian's python3 cannot create a virtual environment without it.
+#   chromium: the browser the preview server's tests drive through Playwright
+#     (tests/test_serve_browser.py); Playwright never downloads a browser of its own.
+#     Only for the tests and the docs' screenshots: HANDOUTS_NO_BROWSER=1 skips it.
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
@@ -16,6 +19,9 @@ have_lib() { # name of a shared object, as ldconfig lists it
 have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
+if [ -z "${HANDOUTS_NO_BROWSER:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
+fi
 probe=$(mktemp -d)
 if ! "$PYTHON" -m venv --without-pip "$probe/v" >/dev/null 2>&1 || ! "$PYTHON" -c 'import ensurepip' >/dev/null 2>&1; then
   missing+=(python3-venv)
