@@ -31,6 +31,7 @@ Result = TypeVar("Result")
 
 RECYCLE_AFTER = 50  # tasks a worker runs before a fresh process replaces it
 MB = 1024 * 1024
+CANCEL_POLL = 0.05  # seconds between checks of a batch's ``cancel``
 
 _worker: Worker | None = None
 
@@ -67,13 +68,16 @@ def run(
     *,
     workers: int | None,
     size: Callable[[Item], int] = lambda item: 1,
+    cancel: Callable[[], bool] | None = None,
 ) -> None:
     """``call(worker, item)`` for every item, in ``workers`` processes (0: in this
     one), handing each result to ``on_result`` as it comes; ``on_result`` returns
     False to cancel what has not started. ``call`` must be a module-level function.
     ``failed`` turns a dead worker or a timeout into the item's result; ``size`` is
     the number of documents in an item (its time limit scales with it). ``workers``
-    None means one per core.
+    None means one per core. ``cancel``, polled every ``CANCEL_POLL`` seconds, stops
+    the batch as Ctrl-C does (KeyboardInterrupt): the preview server supersedes a build
+    that a newer save has made stale.
     """
     if workers is None:
         workers = default_workers()
@@ -81,6 +85,8 @@ def run(
     if workers <= 0:  # no time or memory limit: for debugging only
         worker = Worker(project, options)
         for item in items:
+            if cancel is not None and cancel():
+                raise KeyboardInterrupt
             if not on_result(item, call(worker, item)):
                 return
         return
@@ -101,7 +107,10 @@ def run(
             }
             pending = set(futures)
             while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                timeout = None if cancel is None else CANCEL_POLL
+                done, pending = wait(pending, timeout, return_when=FIRST_COMPLETED)
+                if cancel is not None and cancel():
+                    raise KeyboardInterrupt  # stops the pool below, as Ctrl-C does
                 for future in done:
                     item = futures[future]
                     if future.cancelled():

@@ -129,9 +129,12 @@ def build(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
     on_fonts: InstanceProgress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> BuildResult:
     """Build the planned documents; report each as it finishes through ``on_done``, and
-    the static font instances made first (once per machine) through ``on_fonts``."""
+    the static font instances made first (once per machine) through ``on_fonts``.
+    ``cancel`` returning True stops the build as Ctrl-C does (BuildInterrupted, with
+    the output folder and the manifest in agreement)."""
     options = options or BuildOptions()
     checked_output_folder(project, options.output)  # before anything is written
     jobs = plan(project, options)
@@ -151,7 +154,7 @@ def build(
     with exclusive(run.output_dir):
         remove_partials(folders)  # left by a build of ours that was killed
         try:
-            return _build(run, jobs, on_start, on_done, on_fonts)
+            return _build(run, jobs, on_start, on_done, on_fonts, cancel)
         except KeyboardInterrupt:
             # A worker stopped mid-write leaves its temporary file: the folder is still
             # ours, so clear it now rather than at the next build.
@@ -181,6 +184,7 @@ def _build(
     on_start: Callable[[int], None] | None,
     on_done: Callable[[Outcome], None] | None,
     on_fonts: InstanceProgress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> BuildResult:
     options = run.options
     if on_start:
@@ -240,6 +244,7 @@ def _build(
             received,
             workers=options.workers,
             size=lambda task: len(task.jobs),
+            cancel=cancel,
         )
     finally:
         result = run.finish(notices)  # written even when interrupted

@@ -731,6 +731,78 @@ def packets_command(
         raise HandoutsError(f"{counted(skipped, 'row')} not made into a packet")
 
 
+@cli.command("serve")
+@_config
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Any address but loopback needs the access token printed "
+    "at start.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="Port (0: any free port).",
+)  # fmt: skip
+@_brands
+@_languages
+@click.option(
+    "--edition",
+    "editions",
+    multiple=True,
+    type=click.Choice(["standard", "large-print", "all"]),
+    help="Edition to preview (repeatable; default: all).",
+)
+@click.option(
+    "--stylesheet",
+    "-s",
+    "stylesheets",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Your own CSS, applied after the brand's (repeatable), as in build.",
+)
+@click.option(
+    "--jobs", "-j", "workers", type=click.IntRange(min=0), default=None,
+    help="Worker processes for rebuilds, as in build (default: one per core).",
+)  # fmt: skip
+@_strict
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    brands: tuple[str, ...],
+    languages: tuple[str, ...],
+    editions: tuple[str, ...],
+    stylesheets: tuple[Path, ...],
+    workers: int | None,
+    strict: bool | None,
+) -> None:
+    """Preview every document live while you edit, and print patient packets.
+
+    Rebuilds what a saved file changes into a private preview folder (never the
+    output folder) and updates every open page. The print desk (/desk) makes one
+    patient's packet in memory. Listens on this computer only unless --host says
+    otherwise; then every request needs the token printed at start.
+    """
+    from handouts.preview.engine import PreviewOptions
+    from handouts.preview.server import ServeOptions, serve
+
+    config = ctx.ensure_object(dict).get("config")
+    preview = PreviewOptions(
+        config=config, stylesheets=stylesheets, strict=strict,
+        brands=brands or ("all",), languages=languages or ("all",),
+        editions=editions or ("all",), workers=workers,
+    )  # fmt: skip
+
+    def announce(address: str) -> None:
+        click.echo(f"Preview and print desk at {address}", err=True)
+        click.echo("Rebuilds on every save; Ctrl-C to stop.", err=True)
+
+    serve(preview, ServeOptions(host=host, port=port), announce=announce)
+
+
 @cli.command("brands")
 @_config
 @_strict

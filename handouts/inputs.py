@@ -98,7 +98,7 @@ def inputs_of(
     files += shared_files
     inputs: dict[str, str] = {}
     for path in dict.fromkeys(files):
-        inputs[_input_name(project, path)] = hashes(path)
+        inputs[input_name(project, path)] = hashes(path)
     for sheet in sheets:
         if sheet.text is not None:
             inputs[f"<{sheet.name}>"] = sha256_bytes(sheet.text.encode())
@@ -113,7 +113,7 @@ def inputs_of(
     return inputs
 
 
-def _input_name(project: Project, path: Path) -> str:
+def input_name(project: Project, path: Path) -> str:
     if path.suffix in FONT_SUFFIXES:  # wherever the environment installed them
         return f"font:{path.name}"
     for prefix, root in (("", project.root), ("default:", defaults_dir())):

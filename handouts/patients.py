@@ -237,9 +237,20 @@ def _csv_row(path: Path, header: list[str], cells: list[str], number: int, line:
             f"row {number} has {len(cells)} cells, the header {len(header)} columns",
         )
         return PatientRow(number, line, None, [problem])
+    cells_by_name = dict(zip(header, (cell.strip() for cell in cells), strict=True))
+    row = patient_from_columns(cells_by_name, Location(path, line), number)
+    columns = {name: index for index, name in enumerate(header, start=1)}
+    row.problems = [_at_column(p, columns, number) for p in row.problems]
+    return row
+
+
+def patient_from_columns(cells: dict[str, str], where: Location, number: int = 1) -> PatientRow:
+    """One patient from named cells, as a CSV row or the print desk's form has them
+    (numbered names: ``appointment_1_date``, ``care_2_phone``, ``instruction_3``);
+    empty cells are left out. A problem's message starts with the name at fault."""
     data: dict[str, Any] = {}
     items: dict[tuple[str, int], dict[str, str] | str] = {}
-    for name, cell in zip(header, cells, strict=True):
+    for name, cell in cells.items():
         cell = cell.strip()
         if not cell:
             continue
@@ -254,10 +265,7 @@ def _csv_row(path: Path, header: list[str], cells: list[str], number: int, line:
                 entry[numbered[3] or ""] = cell
     for (kind, _), value in sorted(items.items(), key=lambda item: (item[0][0], item[0][1])):
         data.setdefault(_LISTS[kind], []).append(value)
-    row = patient_from(data, Location(path, line), number, _column)
-    columns = {name: index for index, name in enumerate(header, start=1)}
-    row.problems = [_at_column(p, columns, number) for p in row.problems]
-    return row
+    return patient_from(data, where, number, _column)
 
 
 def _at_column(problem: Problem, columns: dict[str, int], number: int) -> Problem:
