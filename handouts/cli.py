@@ -737,8 +737,7 @@ def packets_command(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. Any address but loopback needs the access token printed "
-    "at start.",
+    help="Address to listen on. Any address but loopback needs the access token printed at start.",
 )
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,

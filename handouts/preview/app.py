@@ -43,7 +43,7 @@ MAX_FORM_BYTES = 64 * 1024  # a plan is a few KB; more is not a plan
 WEB = Path(__file__).parent / "web"
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # no-referrer would make a form's Origin "null"
     "x-frame-options": "DENY",
     "content-security-policy": (
         "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
@@ -189,6 +189,8 @@ def preview_app(preview: Preview, access: Access, *, watch: bool = True) -> Star
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The catalogue before the first build, so the index lists every document at once.
+        await anyio.to_thread.run_sync(preview.load)
         preview.start()
         stop = asyncio.Event()
         watcher = None

@@ -240,24 +240,30 @@ class Preview:
             finally:
                 self._busy = False
 
-    def _cycle(self, changed: list[str]) -> None:
-        from handouts.builder import BuildInterrupted
+    def load(self) -> Project | None:
+        """Load the project and list its documents; None (and the error shown in place
+        of the documents that read the file at fault) when it does not load."""
         from handouts.plan import plan
         from handouts.project import load_project
 
-        started = time.monotonic()
-        self._status("building", done=0, total=len(self._docs))
+        o = self.options
         try:
-            project = load_project(
-                self.options.config,
-                stylesheets=self.options.stylesheets,
-                strict=self.options.strict,
-            )
+            project = load_project(o.config, stylesheets=o.stylesheets, strict=o.strict)
             jobs = plan(project, self._selection(project))
         except HandoutsError as error:
             self._broken(error)
-            return
+            return None
         self._adopt(project, jobs)
+        return project
+
+    def _cycle(self, changed: list[str]) -> None:
+        from handouts.builder import BuildInterrupted
+
+        started = time.monotonic()
+        self._status("building", done=0, total=len(self._docs))
+        project = self.load()
+        if project is None:
+            return
         try:
             for key in self._first():
                 self._build(project, self._selection(project, self._docs[key].job))

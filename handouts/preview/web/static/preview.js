@@ -38,7 +38,6 @@
           line.appendChild(el("span", "no", String(no)));
           line.appendChild(document.createTextNode(text));
           pre.appendChild(line);
-          pre.appendChild(document.createTextNode("\n"));
         }
         box.appendChild(pre);
       }
