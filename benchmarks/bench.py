@@ -105,8 +105,16 @@ TARGETS = (
     Target("startup_s", "handouts --version, wall clock (median)", "<=", 0.15, "s"),
     Target("peak_rss_mb", "peak RSS of the synthetic batch (sum)", "<=", 500.0, "MB"),
     Target("packets_over_whole", "packets/s, render-once / whole", ">=", 5.0, "x"),
+    Target(
+        "serve_save_to_image_s",
+        "serve: condition saved -> new page image on screen (median)",
+        "<=",
+        2.0,
+        "s",
+    ),
 )
 PACKETS_SCRIPT = HERE / "packets.py"
+SERVE_TEST = HERE.parent / "tests" / "test_serve_browser.py"  # measures in a real browser
 PACKET_PATIENTS = 1000  # --quick: 100
 # The commit before issue 17's first change (halving the cost of a document): the
 # "before" of ours_now_over_before, built from a git worktree of it in the same run.
@@ -506,7 +514,7 @@ class Bench:
     synthetic: int
     work: Path
     settle: float = 0.0  # seconds to wait for a quiet machine before each step
-    steps: int = 13
+    steps: int = 14
     step: int = 0
     figures: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # CLI findings that do not stop the run
@@ -745,6 +753,9 @@ class Bench:
         )
         self.figures["packets"] = packets
 
+        # 10. The preview server: a save to the new page image, in Chromium.
+        serve = self.serve_latency()
+
         return {
             "naive_over_ours": naive / full,
             "ours_1_worker_over_raw": per_doc_ms(one, documents) / per_doc_ms(raw, documents),
@@ -767,9 +778,35 @@ class Bench:
                 "binders": 0,
             },
             "packets_over_whole": packets["packets_over_whole"],
+            "serve_save_to_image_s": serve.get("condition_file_to_image", {}).get("median_s"),
+            "serve_stylesheet_to_image_s": serve.get("shared_stylesheet_to_image", {}).get(
+                "median_s"
+            ),
             "touch_rebuilt": rebuilt.built,
             "touch_seconds": self.figures["touch_one_condition"]["seconds"],
         }
+
+    def serve_latency(self) -> dict[str, Any]:
+        """The browser test of ``handouts serve``, alone on the machine: the seconds from
+        a save to the new page image on screen, for one handout's condition file and for
+        a stylesheet every document reads (tests/test_serve_browser.py measures them)."""
+        self.say("serve: save -> new page image in Chromium (tests/test_serve_browser.py)")
+        timings = self.work / "serve-timings.json"
+        timings.unlink(missing_ok=True)
+        env = {**(ENV or os.environ), "HANDOUTS_SERVE_TIMINGS": str(timings)}
+        command = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+                   str(SERVE_TEST)]  # fmt: skip
+        ran = run(command, env=env, cwd=REPO)
+        self.interference("serve", [ran])
+        found: dict[str, Any] = json.loads(timings.read_text()) if timings.exists() else {}
+        if not found:
+            self.problems.append(
+                f"the browser test measured nothing: {_tail('pytest', ran.stdout)}"
+            )
+        for name, figure in found.items():
+            console.print(f"      {name}: median {figure['median_s']:.2f} s of {figure['each_s']}")
+        self.figures["serve"] = found
+        return found
 
     def text_floor(self, html_dir: Path, html: list[str]) -> dict[str, float]:
         """Each exported document with its stylesheets replaced by FLOOR_CSS, rendered by

@@ -146,6 +146,7 @@ def test_a_missing_translation_names_the_file_and_the_fallback_setting(
 # Every command that reads the project takes --config after its name too.
 PROJECT_COMMANDS = [
     "build", "binder", "validate", "audit", "list", "brands", "fonts", "languages", "packets",
+    "serve",
 ]  # fmt: skip
 
 

@@ -274,7 +274,8 @@ class Preview:
         except HandoutsError as error:
             self._broken(error)
             return
-        self._audit(project)
+        if total or self.builds == 0:
+            self._audit(project)
         self.builds += 1
         what = f" after {', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''}"
         log.info(
@@ -420,9 +421,13 @@ class Preview:
                     brands=(job.brand,), pages=False,
                 )  # fmt: skip
             else:
+                # Every condition named: the audit then skips fitting the summaries
+                # (a second of work a save), which the build has just done for real.
+                every = tuple(sorted({cid for _, cid in project.conditions}))
                 report = audit_project(
-                    project, languages=self.options.languages, pages=False, brands=("all",)
-                )
+                    project, languages=self.options.languages, conditions=every,
+                    pages=False, brands=("all",),
+                )  # fmt: skip
         except HandoutsError as error:
             log.warning("preview: the audit stopped: %s", error.format_message())
             return
