@@ -48,6 +48,12 @@ _EXPORTS: dict[str, str] = {
     "PacketMaker": "handouts.packets",
     "PacketOutcome": "handouts.packets",
     "PacketError": "handouts.packets",
+    # The preview server and print desk (``handouts serve``)
+    "Preview": "handouts.preview.engine",
+    "PreviewOptions": "handouts.preview.engine",
+    "preview_app": "handouts.preview.app",
+    "serve": "handouts.preview.server",
+    "ServeOptions": "handouts.preview.server",
     # Errors
     "HandoutsError": "handouts.errors",
     "ConfigError": "handouts.errors",
@@ -77,15 +83,20 @@ __all__ = [
     "PacketOutcome",
     "Patient",
     "PatientRow",
+    "Preview",
+    "PreviewOptions",
     "Problem",
     "Project",
+    "ServeOptions",
     "__version__",
     "audit_project",
     "build",
     "load_project",
     "make_packets",
+    "preview_app",
     "read_bundle",
     "read_patients",
+    "serve",
 ]
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr__
@@ -104,6 +115,9 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, __getattr_
     from handouts.jobs import BuildOptions, Job
     from handouts.packets import PacketError, PacketMaker, PacketOutcome, make_packets
     from handouts.patients import Patient, PatientRow, read_patients
+    from handouts.preview.app import preview_app
+    from handouts.preview.engine import Preview, PreviewOptions
+    from handouts.preview.server import ServeOptions, serve
     from handouts.project import Project, load_project
 
 

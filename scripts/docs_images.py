@@ -48,7 +48,22 @@ def main() -> int:
             pdf[index].render(scale=SCALE).to_pil().save(DOCS / image, optimize=True)
             pdf.close()
             print(f"wrote docs/{image}")
-    return eight_conditions() or packet_plan()
+    return eight_conditions() or packet_plan() or preview_pages()
+
+
+def preview_pages() -> int:
+    """The preview server's pages, as the browser test's Chromium shows them (the test
+    saves its screenshots into docs/ when HANDOUTS_SCREENSHOTS names the folder)."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "HANDOUTS_SCREENSHOTS": str(DOCS)}
+    test = REPO / "tests" / "test_serve_browser.py"
+    command = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", str(test)]
+    code = subprocess.run(command, env=env, cwd=REPO, check=False).returncode
+    for name in ("preview-index.png", "preview-document.png", "preview-error.png"):
+        print(f"wrote docs/{name}")
+    return code
 
 
 def packet_plan() -> int:

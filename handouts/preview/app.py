@@ -59,8 +59,10 @@ _env = Environment(
 )
 
 
-def preview_app(preview: Preview, access: Access, *, watch: bool = True) -> Starlette:
-    """The ASGI app over a preview; ``watch`` starts the file watcher with it."""
+def preview_app(preview: Preview, access: Access | None = None, *, watch: bool = True) -> Starlette:
+    """The ASGI app over a preview; ``watch`` starts the file watcher with it.
+    ``access`` None: loopback clients only (``Access.for_host``)."""
+    access = access or Access(token=None)
     desk = Desk()
     csrf = secrets.token_urlsafe(32)  # for this run of the server: in every form
 

@@ -453,6 +453,10 @@ def findings_for(project: Project, report: AuditReport, doc: Document) -> Findin
     job = doc.job
     mine = [p for p in [*report.problems, *project.warnings] if _reads(project, doc, p)]
     if job.kind == "handout":
+        # Every handout reads the sources file, but what is checked there (sources no
+        # summary cell cites) is the summary's business, shown on the summary.
+        sources = project.sources_file
+        mine = [p for p in mine if p.location.path != sources]
         for handout in report.handouts:
             c = handout.condition
             if (c.lang, c.id) != (job.content_lang, job.condition):
