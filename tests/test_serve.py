@@ -122,6 +122,22 @@ def test_the_log_holds_no_query_string_and_no_form(
     assert "Private" not in logged
 
 
+def test_a_hostile_stylesheet_is_refused_as_build_refuses_it(small: Path, tmp_path: Path) -> None:
+    brand_css = next((small / "styles" / "brands").glob("*/brand.css"))
+    good = brand_css.read_text("utf-8")
+    brand_css.write_text('@import url("file:///etc/passwd");\n' + good, "utf-8")
+    try:
+        preview = Preview(PreviewOptions(config=small / "handouts.toml", folder=tmp_path / "p"))
+        assert preview.load() is None
+        (entry,) = preview.problems
+        assert "brand.css:1:" in entry.where
+        assert "refused" in entry.message
+        assert entry.lines[0].offending
+        assert "file:///etc/passwd" in entry.lines[0].text
+    finally:
+        brand_css.write_text(good, "utf-8")
+
+
 @pytest.fixture
 def engine(small: Path, tmp_path: Path) -> Iterator[Preview]:
     preview = Preview(PreviewOptions(config=small / "handouts.toml", folder=tmp_path / "p"))

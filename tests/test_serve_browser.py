@@ -63,7 +63,9 @@ def _chromium() -> str:
 class Server:
     def __init__(self, root: Path, cache: Path, log: Path) -> None:
         self.root, self.cache, self.log = root, cache, log
-        env = {**os.environ, "HANDOUTS_CACHE_DIR": str(cache)}
+        self.tmp = cache / "tmp"  # the server's temporary folder, scanned with the rest
+        self.tmp.mkdir()
+        env = {**os.environ, "HANDOUTS_CACHE_DIR": str(cache), "TMPDIR": str(self.tmp)}
         # A copy of the user's font instances, so that the cache holds nothing else of
         # theirs and the scan of it below is a scan of what the server wrote.
         fonts = Path(os.environ["HANDOUTS_CACHE_DIR"]) / "fonts"

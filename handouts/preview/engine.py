@@ -264,11 +264,12 @@ class Preview:
         project = self.load()
         if project is None:
             return
+        total = 0
         try:
             for key in self._first():
-                self._build(project, self._selection(project, self._docs[key].job))
+                total += self._build(project, self._selection(project, self._docs[key].job))
                 self._audit(project, only=key)
-            total = self._build(project, self._selection(project))
+            total += self._build(project, self._selection(project))
         except BuildInterrupted:
             return  # a newer save: the next cycle starts at once
         except HandoutsError as error:
