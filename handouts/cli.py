@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,6 +140,27 @@ _output = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     help="Output folder (default from handouts.toml, normally ./output).",
 )
+_stylesheets = click.option(
+    "--stylesheet",
+    "-s",
+    "stylesheets",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Your own CSS, applied after the brand's (repeatable), like WeasyPrint's -s.",
+)
+
+
+def _editions(help: str) -> Callable[[Any], Any]:
+    return click.option(
+        "--edition",
+        "editions",
+        multiple=True,
+        type=click.Choice(["standard", "large-print", "all"]),
+        help=help,
+    )
+
+
 _strict = click.option(
     "--strict",
     is_flag=True,
@@ -171,15 +192,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "condition is singled out.",
 )
 @_brands
-@click.option(
-    "--stylesheet",
-    "-s",
-    "stylesheets",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FILE",
-    help="Your own CSS, applied after the brand's (repeatable), like WeasyPrint's -s.",
-)
+@_stylesheets
 @_languages
 @_output
 @click.option(
@@ -197,13 +210,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     default=None,
     help="Paper size (default from handouts.toml, normally letter).",
 )
-@click.option(
-    "--edition",
-    "editions",
-    multiple=True,
-    type=click.Choice(["standard", "large-print", "all"]),
-    help="Edition to build (repeatable; default from handouts.toml, normally standard).",
-)
+@_editions("Edition to build (repeatable; default from handouts.toml, normally standard).")
 @click.option(
     "--large-print",
     is_flag=True,
@@ -745,22 +752,8 @@ def packets_command(
 )  # fmt: skip
 @_brands
 @_languages
-@click.option(
-    "--edition",
-    "editions",
-    multiple=True,
-    type=click.Choice(["standard", "large-print", "all"]),
-    help="Edition to preview (repeatable; default: all).",
-)
-@click.option(
-    "--stylesheet",
-    "-s",
-    "stylesheets",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    metavar="FILE",
-    help="Your own CSS, applied after the brand's (repeatable), as in build.",
-)
+@_editions("Edition to preview (repeatable; default: all).")
+@_stylesheets
 @click.option(
     "--jobs", "-j", "workers", type=click.IntRange(min=0), default=None,
     help="Worker processes for rebuilds, as in build (default: one per core).",
