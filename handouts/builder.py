@@ -37,7 +37,9 @@ from handouts.output import (
     exclusive,
     remove_file,
     remove_partials,
+    sha256_bytes,
     sha256_file,
+    write_atomic,
 )
 from handouts.plan import build_settings, output_folder, plan
 from handouts.project import Project
@@ -219,9 +221,10 @@ def _build(
     from handouts.render import fast_subsetting
 
     notices = [] if fast_subsetting() else [SLOW_SUBSETTING]
-    # Here, once, rather than in each worker: the workers then find them all made.
-    cores = batch.default_workers() if options.workers is None else options.workers
-    ensure(project_instances(run.project), on_fonts, workers=cores)
+    if executor_of(run.project, options) == "local":
+        # Here, once, rather than in each worker: the workers then find them all made.
+        cores = batch.default_workers() if options.workers is None else options.workers
+        ensure(project_instances(run.project), on_fonts, workers=cores)
     flushed = time.monotonic()
 
     def received(task: Task, results: list[Rendered]) -> bool:
@@ -235,20 +238,32 @@ def _build(
         return not (options.fail_fast and any(r.error for r in results))
 
     try:
-        batch.run(
-            run.project,
-            options,
-            tasks,
-            _render,
-            _failed,
-            received,
-            workers=options.workers,
-            size=lambda task: len(task.jobs),
-            cancel=cancel,
-        )
+        if executor_of(run.project, options) == "dask":
+            from handouts.cluster import executor
+
+            stats = executor.run(run.project, options, tasks, _failed, received, cancel)
+            scheduler = executor.scheduler_of(run.project, options) or "(a local cluster)"
+            notices.append(stats.notice(scheduler))
+        else:
+            batch.run(
+                run.project,
+                options,
+                tasks,
+                _render,
+                _failed,
+                received,
+                workers=options.workers,
+                size=lambda task: len(task.jobs),
+                cancel=cancel,
+            )
     finally:
         result = run.finish(notices)  # written even when interrupted
     return result
+
+
+def executor_of(project: Project, options: BuildOptions) -> str:
+    """Where documents render: the option, else the project's setting."""
+    return options.executor or project.config.settings.executor
 
 
 def _untranslated_notices(project: Project, jobs: list[Job]) -> list[str]:
@@ -409,6 +424,11 @@ class _Run:
             else:
                 error = f"{result.error}; nothing was written"
             return Outcome(job, None, result.pages, error, result.warnings, removed=removed)
+        if result.data is not None:  # rendered elsewhere: written here, checked first
+            if sha256_bytes(result.data) != result.sha256:
+                return self.record(Rendered(job, error="the PDF was damaged on its way back"))
+            write_atomic(self.output_dir / job.output, result.data)
+            result.data = None
         inputs, inputs_hash = self.inputs(job)
         self.manifest.record(
             Entry(

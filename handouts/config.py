@@ -83,6 +83,17 @@ class ProjectSettings(BaseModel):
         le=100000,
         description="Most words in one text or list of items of a content file.",
     )
+    # Where documents render: worker processes on this machine, or a Dask cluster.
+    executor: Literal["local", "dask"] = Field(
+        "local",
+        description="local: worker processes here; dask: a Dask cluster (a local one "
+        "when no scheduler is given).",
+    )
+    scheduler: str | None = Field(
+        None,
+        pattern=r"^(tcp|tls|inproc|ws|wss|ucx)://\S+$",
+        description="The Dask scheduler's address for executor = dask (tcp://host:8786).",
+    )
     summary_overflow: SummaryOverflow = Field(
         "fail",
         description="When the clinician summary does not fit one page even at 7.5 pt: fail, "

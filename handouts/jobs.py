@@ -15,6 +15,7 @@ Kind = Literal["handout", "summary", "binder"]
 Edition = Literal["standard", "large-print"]
 Paper = Literal["letter", "a4"]
 Format = Literal["pdf", "html"]
+Executor = Literal["local", "dask"]
 KINDS: tuple[Kind, ...] = ("handout", "summary", "binder")
 EDITIONS: tuple[Edition, ...] = ("standard", "large-print")
 EVERY = "all"  # selects every brand, language, condition or edition
@@ -56,6 +57,8 @@ class BuildOptions:
     workers: int | None = None  # worker processes; None: one per core, 0: in this process
     force: bool = False  # rebuild documents that are up to date
     fail_fast: bool = False  # stop at the first document that fails
+    executor: Executor | None = None  # None: the project's setting (normally local)
+    scheduler: str | None = None  # a Dask scheduler's address; None: the project's setting
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ light to import (the parent decides what to build without loading WeasyPrint).""
 
 from __future__ import annotations
 
+import builtins  # Rendered has a field named bytes
 from dataclasses import dataclass, field
 
 from handouts.jobs import Job
@@ -33,6 +34,8 @@ class Rendered:
     sha256: str = ""
     bytes: int = 0
     warnings: list[str] = field(default_factory=list)
+    # The PDF itself, when a worker on another machine rendered it: the build writes it.
+    data: builtins.bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ class Worker:
         self.renderer = Renderer(project.resource_roots(), self.instances)
         # Standard-edition layouts made during the current task, for its binder.
         self.laid_out: dict[tuple[str, str | None], Fitted] = {}
+        self.keep = False  # True: PDFs are returned in Rendered.data, not written
 
     def env_for(self, lang: str) -> Environment:
         """The templates with the language's catalog installed, one per language."""
@@ -157,8 +158,7 @@ class Worker:
         data = self.renderer.write(
             fit.document, document_epoch(context), warnings, self.settings.pdf_variant
         )
-        write_atomic(self.output_dir / job.output, data)
-        return Rendered(job, None, pages, fit.step, sha256_bytes(data), len(data), warnings)
+        return self._written(Rendered(job, None, pages, fit.step, warnings=warnings), data)
 
     def fit(
         self,
@@ -206,9 +206,18 @@ class Worker:
             return Rendered(job, error=binder.problem, warnings=warnings)
         epoch = document_epoch(binder.context)
         data = self.renderer.write(binder.document, epoch, warnings, self.settings.pdf_variant)
-        write_atomic(self.output_dir / job.output, data)
         pages = len(binder.document.pages)
-        return Rendered(job, None, pages, "", sha256_bytes(data), len(data), warnings)
+        return self._written(Rendered(job, None, pages, "", warnings=warnings), data)
+
+    def _written(self, rendered: Rendered, data: bytes) -> Rendered:
+        """Where a PDF goes: into the output folder, or (``keep``, a worker on another
+        machine) back to the build, which writes it."""
+        rendered.sha256, rendered.bytes = sha256_bytes(data), len(data)
+        if self.keep:
+            rendered.data = data
+        else:
+            write_atomic(self.output_dir / rendered.job.output, data)
+        return rendered
 
 
 def document_epoch(context: dict[str, object]) -> int:
