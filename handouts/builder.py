@@ -262,7 +262,10 @@ def _build(
 
 
 def executor_of(project: Project, options: BuildOptions) -> str:
-    """Where documents render: the option, else the project's setting."""
+    """Where documents render: the option (a scheduler given means dask), else the
+    project's setting."""
+    if options.executor is None and options.scheduler:
+        return "dask"
     return options.executor or project.config.settings.executor
 
 

@@ -85,6 +85,19 @@ def _interrupts() -> Iterator[None]:
                 signal.signal(signum, handler)
 
 
+def _scheduler_address(address: str | None, executor: str | None) -> str | None:
+    """--scheduler, checked: an address Dask can dial, and only with the dask executor."""
+    if address is None:
+        return None
+    from handouts.errors import OptionError
+
+    if executor == "local":
+        raise OptionError("--scheduler", "goes with --executor dask")
+    if "://" not in address:
+        address = f"tcp://{address}"
+    return address
+
+
 def _project(
     ctx: click.Context, *, stylesheets: Sequence[Path] = (), strict: bool | None = None
 ) -> Project:
@@ -159,6 +172,22 @@ def _editions(help: str) -> Callable[[Any], Any]:
         type=click.Choice(["standard", "large-print", "all"]),
         help=help,
     )
+
+
+_executor = click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default=None,
+    help="Where documents render: local worker processes (default), or dask: a Dask "
+    "cluster (--scheduler, else a local cluster of one worker per core).",
+)
+_scheduler = click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="The Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786 (default "
+    "from handouts.toml; none: a local cluster).",
+)
 
 
 _strict = click.option(
@@ -265,6 +294,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     is_flag=True,
     help="Stop at the first document that fails (default: build all the others).",
 )
+@_executor
+@_scheduler
 @_strict
 @click.pass_context
 def build_command(
@@ -286,6 +317,8 @@ def build_command(
     force: bool,
     verbose: bool,
     fail_fast: bool,
+    executor: str | None,
+    scheduler: str | None,
     strict: bool | None,
 ) -> None:
     """Render handouts and the clinician summary into the output folder.
@@ -321,6 +354,8 @@ def build_command(
         workers=workers,
         force=force,
         fail_fast=fail_fast,
+        executor=executor,  # type: ignore[arg-type]
+        scheduler=_scheduler_address(scheduler, executor),
     )
     result = _run_build(project, options, verbose, started)
     if stamp_key is not None:
@@ -634,6 +669,8 @@ def fonts_command(ctx: click.Context, verbose: bool) -> None:
     default=None,
     help="The date the packets say they were prepared, for a FHIR Bundle (default: today).",
 )
+@_executor
+@_scheduler
 @click.pass_context
 def packets_command(
     ctx: click.Context,
@@ -646,6 +683,8 @@ def packets_command(
     prepared_by: str | None,
     edition: str,
     prepared_on: Any,
+    executor: str | None,
+    scheduler: str | None,
 ) -> None:
     """One PDF per patient: "My IVIG plan" (appointments, medicine as prescribed, care
     team, a wallet card), then the handout of the patient's condition in their language
@@ -725,9 +764,14 @@ def packets_command(
                 progress.say(str(problem))
             progress.tick(failed=bool(outcome.problems))
 
-        outcomes = make_packets(
-            project, rows, folder, brand, on_done=said, source=patients, names=names
+        where = BuildOptions(
+            executor=executor,  # type: ignore[arg-type]
+            scheduler=_scheduler_address(scheduler, executor),
         )
+        outcomes = make_packets(
+            project, rows, folder, brand, on_done=said, source=patients, names=names,
+            options=where,
+        )  # fmt: skip
     made = [o for o in outcomes if o.path is not None]
     skipped = len(outcomes) - len(made)
     line = f"made {counted(len(made), 'packet')}"

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -315,31 +316,119 @@ def make_packets(
     on_done: Callable[[PacketOutcome], None] | None = None,
     source: Path | None = None,
     names: str = DEFAULT_NAMES,
+    options: BuildOptions | None = None,
 ) -> list[PacketOutcome]:
     """One PDF per good row into ``folder``; a bad row is reported and skipped, at its
-    line of ``source`` (the patients file) when given."""
-    maker = PacketMaker(project, brand)
+    line of ``source`` (the patients file) when given. ``options`` says where they
+    render (``executor``, ``scheduler``): here by default, or on a Dask cluster."""
     private_folder(folder)
+    options = options or BuildOptions()
+    from handouts.builder import executor_of
+
+    if executor_of(project, options) == "dask":
+        return _on_cluster(project, list(rows), folder, brand, on_done, source, names, options)
+    maker = PacketMaker(project, brand)
     outcomes = []
     taken: set[str] = set()
     for row in rows:
-        outcome = PacketOutcome(row.number, problems=list(row.problems))
-        if row.patient is not None and not row.problems:
-            where = Location(source or Path("<patients>"), row.line)
-            name = packet_name(row, names)
-            if name in taken:  # never overwrite another patient's packet
-                problem = f"row {row.number}, the file name is another row's: give each row "
-                outcome.problems.append(Problem(where, problem + "its own packet_id"))
+        outcome, name, where = _planned(row, names, taken, source)
+        if name is not None:
+            try:
+                data, outcome.pages = maker.pdf(row.patient)  # type: ignore[arg-type]
+            except PacketError as error:
+                outcome.problems.append(Problem(where, f"row {row.number}, {error}"))
+                taken.discard(name)
             else:
-                try:
-                    data, outcome.pages = maker.pdf(row.patient)
-                except PacketError as error:
-                    outcome.problems.append(Problem(where, f"row {row.number}, {error}"))
-                else:
-                    taken.add(name)
-                    outcome.path = folder / name
-                    write_atomic(outcome.path, data, mode=0o600)
+                _write(outcome, folder / name, data)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
     return outcomes
+
+
+def _planned(
+    row: PatientRow, names: str, taken: set[str], source: Path | None
+) -> tuple[PacketOutcome, str | None, Location]:
+    """The row's outcome so far, and its file name if it is to be made (taken now)."""
+    outcome = PacketOutcome(row.number, problems=list(row.problems))
+    where = Location(source or Path("<patients>"), row.line)
+    if row.patient is None or row.problems:
+        return outcome, None, where
+    name = packet_name(row, names)
+    if name in taken:  # never overwrite another patient's packet
+        problem = f"row {row.number}, the file name is another row's: give each row "
+        outcome.problems.append(Problem(where, problem + "its own packet_id"))
+        return outcome, None, where
+    taken.add(name)
+    return outcome, name, where
+
+
+def _write(outcome: PacketOutcome, path: Path, data: bytes) -> None:
+    outcome.path = path
+    write_atomic(path, data, mode=0o600)
+
+
+def _on_cluster(
+    project: Project,
+    rows: list[PatientRow],
+    folder: Path,
+    brand: str | None,
+    on_done: Callable[[PacketOutcome], None] | None,
+    source: Path | None,
+    names: str,
+    options: BuildOptions,
+) -> list[PacketOutcome]:
+    """The packets rendered on a Dask cluster and written here as they come back. A
+    task's key says only which run and which number it is; the patient travels as
+    the task's data, to the page and nowhere else."""
+    from handouts.cluster.executor import connected, gather
+    from handouts.cluster.remote import packet
+
+    outcomes: dict[int, PacketOutcome] = {}
+    todo: list[tuple[PatientRow, PacketOutcome, str, Location]] = []
+    taken: set[str] = set()
+    for row in rows:
+        outcome, name, where = _planned(row, names, taken, source)
+        outcomes[row.number] = outcome
+        if name is None:
+            if on_done is not None:
+                on_done(outcome)
+        else:
+            todo.append((row, outcome, name, where))
+    with connected(project, options) as link:
+
+        def submit(number: int, item: tuple[PatientRow, PacketOutcome, str, Location]) -> Any:
+            patient = item[0].patient
+            assert patient is not None
+            data = patient.model_dump_json().encode()
+            link.stats.sent_bytes += len(data)
+            key = f"handouts-packet-{id(link):x}-{number}"
+            return link.client.submit(
+                packet, link.digest, brand, data, link.expected, key=key, pure=False
+            )
+
+        def result_of(future: Any, item: Any) -> tuple[bytes | None, int, str]:
+            try:
+                found: tuple[bytes | None, int, str] = future.result()
+            except CancelledError:
+                raise
+            except Exception as error:  # the cluster's failure (a worker that kept dying)
+                return None, 0, f"{type(error).__name__} on the cluster"
+            return found
+
+        def received(item: tuple[PatientRow, PacketOutcome, str, Location], made: Any) -> bool:
+            row, outcome, name, where = item
+            data, pages, error = made
+            if data is None:
+                outcome.problems.append(Problem(where, f"row {row.number}, {error}"))
+            else:
+                outcome.pages = pages
+                link.stats.returned_bytes += len(data)
+                _write(outcome, folder / name, data)
+            link.stats.documents += 1
+            if on_done is not None:
+                on_done(outcome)
+            return True
+
+        gather(link, todo, submit, result_of, received)
+    return [outcomes[number] for number in sorted(outcomes)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,7 +141,8 @@ def test_a_hostile_stylesheet_is_refused_as_build_refuses_it(small: Path, tmp_pa
 
 @pytest.fixture
 def engine(small: Path, tmp_path: Path) -> Iterator[Preview]:
-    preview = Preview(PreviewOptions(config=small / "handouts.toml", folder=tmp_path / "p"))
+    options = PreviewOptions(config=small / "handouts.toml", editions=("standard",))
+    preview = Preview(replace(options, folder=tmp_path / "p"))  # a handout and a summary
     preview.start()
     assert preview.wait_idle(120)
     yield preview

@@ -91,7 +91,7 @@ def connected(project: Project, options: BuildOptions) -> Iterator[Connection]:
             count = options.workers or default_workers()
             cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=count, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
+                dashboard_address=":0", silence_logs=logging.ERROR,
             )  # fmt: skip
             client = Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as error:

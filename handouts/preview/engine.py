@@ -294,12 +294,12 @@ class Preview:
         if job is None:
             return BuildOptions(
                 brands=o.brands, languages=o.languages, editions=o.editions,
-                output=self.folder, workers=o.workers,
+                output=self.folder, workers=o.workers, executor="local",
             )  # fmt: skip
         return BuildOptions(
             conditions=(job.condition,) if job.kind == "handout" else (),
             brands=(job.brand,), languages=(job.lang,), editions=(job.edition,),
-            kinds=(job.kind,), output=self.folder, workers=o.workers,
+            kinds=(job.kind,), output=self.folder, workers=o.workers, executor="local",
         )  # fmt: skip
 
     def _first(self) -> list[str]:
