@@ -10,6 +10,7 @@ result, output/benchmark.json. What each figure means: benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -105,6 +106,7 @@ TARGETS = (
     Target("startup_s", "handouts --version, wall clock (median)", "<=", 0.15, "s"),
     Target("peak_rss_mb", "peak RSS of the synthetic batch (sum)", "<=", 500.0, "MB"),
     Target("packets_over_whole", "packets/s, render-once / whole", ">=", 5.0, "x"),
+    Target("dask_over_local", "synthetic batch, local Dask cluster / local pool", "<=", 1.10, "x"),
     Target(
         "serve_save_to_image_s",
         "serve: condition saved -> new page image on screen (median)",
@@ -412,6 +414,10 @@ def make_synthetic(target: Path, total: int) -> tuple[Path, int, int]:
 # --- measurements ----------------------------------------------------------------
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def per_doc_ms(seconds: float, documents: int) -> float:
     return 1000 * seconds / max(1, documents)
 
@@ -514,7 +520,7 @@ class Bench:
     synthetic: int
     work: Path
     settle: float = 0.0  # seconds to wait for a quiet machine before each step
-    steps: int = 14
+    steps: int = 15
     step: int = 0
     figures: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # CLI findings that do not stop the run
@@ -778,6 +784,7 @@ class Bench:
                 "binders": 0,
             },
             "packets_over_whole": packets["packets_over_whole"],
+            "dask_over_local": self.figures["dask"]["dask_over_local"],
             "serve_save_to_image_s": serve.get("condition_file_to_image", {}).get("median_s"),
             "serve_stylesheet_to_image_s": serve.get("shared_stylesheet_to_image", {}).get(
                 "median_s"
@@ -785,6 +792,47 @@ class Bench:
             "touch_rebuilt": rebuilt.built,
             "touch_seconds": self.figures["touch_one_condition"]["seconds"],
         }
+
+    def dask_over_local(self, config: Path, local_seconds: float) -> dict[str, Any]:
+        """The synthetic batch again on a local Dask cluster with as many workers as the
+        local pool had: what the engine costs, and what crosses the network."""
+        self.say(f"synthetic batch on a local Dask cluster of {self.cores} workers")
+        out = self.work / "synthetic-dask-out"
+        ran = run(
+            self.handouts(
+                config, "build", "--only", "handouts", "--edition", "standard",
+                "--brand", "all", "--jobs", str(self.cores), "--executor", "dask",
+                "--out", out,
+            )
+        )  # fmt: skip
+        expect(ran, "synthetic build on dask", self.synthetic, 0)
+        self.interference("dask", [ran])
+        self.done(ran.seconds, self.synthetic)
+        found = re.search(r"([\d.]+) KB sent and ([\d.]+) KB returned a document", ran.stderr)
+        local_out = self.work / "synthetic-out"
+        differ = [
+            str(path.relative_to(out))
+            for path in sorted(out.rglob("*.pdf"))
+            if _sha256(path) != _sha256(local_out / path.relative_to(out))
+        ]
+        if differ:
+            self.problems.append(f"{len(differ)} PDFs differ between local and dask: {differ[:3]}")
+        figure = {
+            "documents": self.synthetic,
+            "workers": self.cores,
+            "local_seconds": local_seconds,
+            "dask_seconds": ran.seconds,
+            "dask_over_local": ran.seconds / local_seconds,
+            "kb_sent_per_document": float(found[1]) if found else None,
+            "kb_returned_per_document": float(found[2]) if found else None,
+            "identical": not differ,
+        }
+        console.print(
+            f"      dask {ran.seconds:.1f} s / local {local_seconds:.1f} s = "
+            f"{figure['dask_over_local']:.2f}; {figure['kb_sent_per_document']} KB sent a "
+            f"document; identical: {not differ}"
+        )
+        return figure
 
     def serve_latency(self) -> dict[str, Any]:
         """The browser test of ``handouts serve``, alone on the machine: the seconds from
@@ -925,6 +973,7 @@ class Bench:
             f"      peak RSS {peaks.rss_sum / MIB:.0f} MB (sum), PSS {peaks.pss_sum / MIB:.0f} MB,"
             f" largest worker {peaks.worker_rss / MIB:.0f} MB, {peaks.samples} samples"
         )
+        self.figures["dask"] = self.dask_over_local(config, ran.seconds)
         return {
             "documents": self.synthetic,
             "brands": brands,

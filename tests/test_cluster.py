@@ -26,7 +26,7 @@ from handouts.errors import BuildError
 from handouts.packets import make_packets
 from handouts.patients import read_patients
 from handouts.project import load_project
-from tests.conftest import REPO, copy_project
+from tests.conftest import REPO
 
 BRAND = "northfield-neurology"
 SELECTION = {
@@ -40,12 +40,31 @@ DOCUMENTS = 3
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Client]:
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    """Two workers: one of a local cluster (its nanny restarts it when killed), and one
+    started by hand as on another machine: in a folder of its own, with a cache of its
+    own, never told where the project is."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    cache = tmp_path_factory.mktemp("worker-cache")
+    fonts = Path(os.environ["HANDOUTS_CACHE_DIR"]) / "fonts"  # made once per machine
+    (cache / "fonts").symlink_to(fonts.resolve(), target_is_directory=True)
+    env = {**os.environ, "HANDOUTS_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
         silence_logs=40,
     ) as local, Client(local, set_as_default=False) as client:  # fmt: skip
-        yield client
+        by_hand = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", local.scheduler_address,
+             "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name", "elsewhere"],
+            cwd=elsewhere, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            client.wait_for_workers(2, timeout=60)
+            client.elsewhere_cache = cache  # type: ignore[attr-defined]
+            yield client
+        finally:
+            by_hand.terminate()
+            by_hand.wait(10)
 
 
 def _sha(path: Path) -> str:
@@ -66,6 +85,12 @@ def test_the_cluster_writes_the_bytes_the_local_executor_writes(
     for outcome in result.built:
         assert _sha(outcome.path) == _sha(built.output_dir / outcome.job.output), outcome.job
     assert any("2 worker(s)" in notice for notice in result.notices)
+    # The worker started elsewhere rendered from its own unpacked copy of the project.
+    roots = cluster.run(_bundle_roots)
+    cache = cluster.elsewhere_cache  # type: ignore[attr-defined]
+    (theirs,) = [Path(r) for r in roots.values() if Path(r).is_relative_to(cache)]
+    assert (theirs / "handouts.toml").is_file()
+    assert theirs.parent == cache / "bundles"
     # The manifest is the client's, as with local workers: a second build keeps all.
     again = build(project, _on(cluster, output=tmp_path))
     assert len(again.skipped) == DOCUMENTS
@@ -74,13 +99,15 @@ def test_the_cluster_writes_the_bytes_the_local_executor_writes(
 
 def test_a_worker_killed_mid_batch_loses_no_document(cluster: Client, tmp_path: Path) -> None:
     project = load_project(REPO / "handouts.toml")
-    pids = cluster.run(os.getpid)
+    # The local cluster's worker (its nanny starts a new one); the other goes on.
+    names, pids = cluster.run(_name), cluster.run(os.getpid)
+    victim = next(pid for address, pid in pids.items() if names[address] != "elsewhere")
     killed = threading.Event()
 
     def kill_one(outcome: object) -> None:
         if not killed.is_set():  # after the first document: the others are in flight
             killed.set()
-            os.kill(next(iter(pids.values())), signal.SIGKILL)
+            os.kill(victim, signal.SIGKILL)
 
     result = build(project, _on(cluster, output=tmp_path, force=True), on_done=kill_one)
     assert killed.is_set()
@@ -116,53 +143,8 @@ def test_a_cluster_running_other_versions_is_refused(cluster: Client, tmp_path: 
         cluster.run(pretend, handouts.__version__)
 
 
-def test_a_worker_in_another_folder_renders_from_its_own_copy(tmp_path: Path) -> None:
-    """A worker started by hand elsewhere (its own folder, its own cache) gets the
-    project as a bundle and renders from its own unpacked copy of it."""
-    project_dir = copy_project(tmp_path / "project")
-    elsewhere, cache = tmp_path / "elsewhere", tmp_path / "worker-cache"
-    elsewhere.mkdir()
-    cache.mkdir()
-    fonts = Path(os.environ["HANDOUTS_CACHE_DIR"]) / "fonts"
-    (cache / "fonts").symlink_to(fonts.resolve(), target_is_directory=True)
-    with LocalCluster(n_workers=0, dashboard_address=":0", silence_logs=40) as empty:
-        env = {**os.environ, "HANDOUTS_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "distributed.cli.dask_worker", empty.scheduler_address,
-             "--nthreads", "1", "--no-nanny", "--no-dashboard"],
-            cwd=elsewhere, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            with Client(empty, set_as_default=False) as client:
-                client.wait_for_workers(1, timeout=60)
-                project = load_project(project_dir / "handouts.toml")
-                options = BuildOptions(
-                    executor="dask", scheduler=empty.scheduler_address, output=tmp_path / "out",
-                    conditions=("cidp",), brands=(BRAND,), languages=("en",),
-                    editions=("standard",), kinds=("handout",),
-                )  # fmt: skip
-                result = build(project, options)
-                assert not result.failed, [o.error for o in result.failed]
-                local = build(
-                    project,
-                    BuildOptions(
-                        **{
-                            **options.__dict__,
-                            "executor": "local",
-                            "scheduler": None,
-                            "output": tmp_path / "local",
-                        }
-                    ),
-                )  # type: ignore[arg-type]
-                (done,) = result.built
-                assert _sha(done.path) == _sha(local.built[0].path)
-                roots = client.run(_bundle_roots)
-                (root,) = roots.values()
-                assert Path(root).is_relative_to(cache / "bundles")
-                assert (Path(root) / "handouts.toml").is_file()
-        finally:
-            worker.terminate()
-            worker.wait(10)
+def _name(dask_worker: object) -> str:  # client.run passes the worker by this name
+    return str(dask_worker.name)  # type: ignore[attr-defined]
 
 
 def _bundle_roots() -> str:

@@ -48,6 +48,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# One worker process in the suite (the other core runs other tests); the benchmark
+# (HANDOUTS_SERVE_TIMINGS) measures with the default, one per core.
+JOBS = [] if os.environ.get("HANDOUTS_SERVE_TIMINGS") else ["--jobs", "1"]
 WAIT_MS = 60_000  # for the first build of the project under a loaded machine
 
 
@@ -74,7 +77,7 @@ class Server:
         self.handle = log.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "handouts", "-c", str(root / "handouts.toml"), "serve",
-             "--port", "0", *SELECTION],
+             "--port", "0", *JOBS, *SELECTION],
             stdout=self.handle, stderr=subprocess.STDOUT, env=env, cwd=root,
         )  # fmt: skip
         self.url = self._address()
@@ -204,9 +207,9 @@ def test_a_saved_condition_file_changes_the_open_page(server: Server, page: Page
     good = source.read_text("utf-8")
     assert "This handout is for" in good
     names = _image_names(page)
-    for word in ("That", "Your", "Each"):
-        # One word on page 1, as wide as the one it replaces: page 1's image changes,
-        # page 2's is not sent again.
+    # One word on page 1, as wide as the one it replaces, then back: page 1's image
+    # changes each time, page 2's is never sent again.
+    for word in ("That", "Your", "This"):
         changed = good.replace("This handout is for", f"{word} handout is for", 1)
         seconds.append(_save_and_time(page, source, changed))
         pdf = page.request.get(server.url + f"pdf/{DOC}.pdf").body()
@@ -216,7 +219,6 @@ def test_a_saved_condition_file_changes_the_open_page(server: Server, page: Page
         assert now[1:] == names[1:]
         names = now
         _ready(page)  # the rest of the project too, before the next save
-    _save_and_time(page, source, good)  # back as it was, for the next tests (and the picture)
     assert page.evaluate("window.notReloaded") is True
     assert len(names) == len(set(names)) >= 2
     _timing("condition_file_to_image", seconds)
