@@ -384,7 +384,11 @@ class _Run:
         single.sort(
             key=lambda task: (KINDS[task.jobs[0].kind].rank, task.jobs[0].edition != "large-print")
         )
-        return tasks + single
+        # What someone is waiting for goes first (stable: the rest keep their order).
+        wanted = set(self.options.first)
+        return sorted(
+            tasks + single, key=lambda t: not wanted.intersection(j.output for j in t.jobs)
+        )
 
     def _hints(self, binder: Job, rebuilt: list[Job]) -> dict[tuple[str, str | None], str]:
         """Fitting steps of the binder's parts that are up to date on disk (so not

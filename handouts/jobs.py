@@ -57,6 +57,9 @@ class BuildOptions:
     workers: int | None = None  # worker processes; None: one per core, 0: in this process
     force: bool = False  # rebuild documents that are up to date
     fail_fast: bool = False  # stop at the first document that fails
+    # Documents (their output paths) rendered before the others: those someone is
+    # looking at in the preview.
+    first: tuple[str, ...] = ()
     executor: Executor | None = None  # None: the project's setting (normally local)
     scheduler: str | None = None  # a Dask scheduler's address; None: the project's setting
 

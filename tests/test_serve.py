@@ -141,7 +141,7 @@ def test_a_hostile_stylesheet_is_refused_as_build_refuses_it(small: Path, tmp_pa
 
 @pytest.fixture
 def engine(small: Path, tmp_path: Path) -> Iterator[Preview]:
-    options = PreviewOptions(config=small / "handouts.toml", editions=("standard",))
+    options = PreviewOptions(config=small / "handouts.toml", editions=("standard",), workers=1)
     preview = Preview(replace(options, folder=tmp_path / "p"))  # a handout and a summary
     preview.start()
     assert preview.wait_idle(120)

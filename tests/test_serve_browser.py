@@ -50,7 +50,10 @@ CHROMIUM_ARGS = [
 ]
 # One worker process in the suite (the other core runs other tests); the benchmark
 # (HANDOUTS_SERVE_TIMINGS) measures with the default, one per core.
-JOBS = [] if os.environ.get("HANDOUTS_SERVE_TIMINGS") else ["--jobs", "1"]
+# The suite checks a change and its undoing; the benchmark takes the median of three.
+MEASURING = bool(os.environ.get("HANDOUTS_SERVE_TIMINGS"))
+JOBS = [] if MEASURING else ["--jobs", "1"]
+SAVES = ("That", "Your", "This") if MEASURING else ("That", "This")
 WAIT_MS = 60_000  # for the first build of the project under a loaded machine
 
 
@@ -107,10 +110,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = copy_project(
         tmp_path_factory.mktemp("project"), binder="false", stylesheets='["ward.css"]'
     )
-    # Two conditions of the seven: the same paths at a third of the rendering. The
+    # One condition of the seven: the same paths at a fraction of the rendering. The
     # pictures for the README show the whole set.
     for path in (root / "conditions").glob("*.yaml"):
-        keep = ("_", CONDITION, "kawasaki-disease")
+        keep = ("_", CONDITION)
         if not (path.name.startswith(keep) or os.environ.get("HANDOUTS_SCREENSHOTS")):
             path.unlink()
     # The clinic's own stylesheet, applied after every brand's: read by every document.
@@ -209,7 +212,7 @@ def test_a_saved_condition_file_changes_the_open_page(server: Server, page: Page
     names = _image_names(page)
     # One word on page 1, as wide as the one it replaces, then back: page 1's image
     # changes each time, page 2's is never sent again.
-    for word in ("That", "Your", "This"):
+    for word in SAVES:
         changed = good.replace("This handout is for", f"{word} handout is for", 1)
         seconds.append(_save_and_time(page, source, changed))
         pdf = page.request.get(server.url + f"pdf/{DOC}.pdf").body()

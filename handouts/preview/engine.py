@@ -7,9 +7,9 @@ it; saves that follow within ``QUIET`` seconds join the same build, and a save d
 a build stops that build (``cancel``) and starts the next one, so what is shown is
 never older than the last save.
 
-Documents that someone is looking at are built first, each on its own, and then the
-rest: a save shows on the open page in about the time of one document, even when the
-file is a stylesheet every document uses. Every change to a document is sent to the
+Documents that someone is looking at are rendered first (``BuildOptions.first``), then
+the rest: a save shows on the open page in about the time of one document, even when
+the file is a stylesheet every document uses. Every change to a document is sent to the
 browsers that follow it (``Listener``); only the page images whose content changed
 get new names (images.py).
 """
@@ -264,12 +264,8 @@ class Preview:
         project = self.load()
         if project is None:
             return
-        total = 0
         try:
-            for key in self._first():
-                total += self._build(project, self._selection(project, self._docs[key].job))
-                self._audit(project, only=key)
-            total += self._build(project, self._selection(project))
+            total = self._build(project, self._selection(project))
         except BuildInterrupted:
             return  # a newer save: the next cycle starts at once
         except HandoutsError as error:
@@ -289,22 +285,18 @@ class Preview:
             self.images.prune(keep)
         self._status("ready")
 
-    def _selection(self, project: Project, job: Any = None) -> BuildOptions:
+    def _selection(self, project: Project) -> BuildOptions:
         o = self.options
-        if job is None:
-            return BuildOptions(
-                brands=o.brands, languages=o.languages, editions=o.editions,
-                output=self.folder, workers=o.workers, executor="local",
-            )  # fmt: skip
         return BuildOptions(
-            conditions=(job.condition,) if job.kind == "handout" else (),
-            brands=(job.brand,), languages=(job.lang,), editions=(job.edition,),
-            kinds=(job.kind,), output=self.folder, workers=o.workers, executor="local",
+            brands=o.brands, languages=o.languages, editions=o.editions, output=self.folder,
+            workers=o.workers, executor="local", first=self._first(),
         )  # fmt: skip
 
-    def _first(self) -> list[str]:
+    def _first(self) -> tuple[str, ...]:
+        """The documents open in a browser, most watched first: rendered first."""
         with self._lock:
-            return [key for key, _ in self._focus.most_common(MAX_FIRST) if key in self._docs]
+            keys = [key for key, _ in self._focus.most_common(MAX_FIRST) if key in self._docs]
+            return tuple(self._docs[key].job.output for key in keys)
 
     def _adopt(self, project: Project, jobs: list[Any]) -> None:
         """The project loaded: its documents become the catalogue, keeping what is
@@ -371,6 +363,8 @@ class Preview:
                 doc.thumbnail, doc.images = thumbnail, images
                 if not outcome.skipped:
                     doc.warnings = list(outcome.warnings)
+        if focused and not outcome.skipped and self.project is not None:
+            self._audit(self.project, only=key)  # its findings with its pages, not later
         if doc.event() != before:
             self._send({"type": "document", **doc.event()})
 
