@@ -83,7 +83,7 @@ def connected(project: Project, options: BuildOptions) -> Iterator[Connection]:
 
     scheduler = scheduler_of(project, options)
     cluster = None
-    logging.getLogger("distributed").setLevel(logging.ERROR)  # its chatter is not ours
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # the build says what failed
     try:
         if scheduler:
             client = Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)  # type: ignore[no-untyped-call]
@@ -122,6 +122,8 @@ def connected(project: Project, options: BuildOptions) -> Iterator[Connection]:
         yield Connection(client, where, bundle.digest, expected, stats, threads)
     except TimeoutError:
         raise BuildError(f"no Dask worker joined {where} in {CONNECT_SECONDS} s") from None
+    except OSError as error:  # the scheduler went away while the cluster was prepared
+        raise BuildError(f"lost the Dask scheduler at {where}: {error}") from None
     finally:
         client.close()  # type: ignore[no-untyped-call]
         if cluster is not None:
@@ -182,8 +184,11 @@ def gather(
             while waiting and len(pending) < limit:
                 number, item = waiting.popleft()
                 pending[submit(number, item)] = item
-            with link.client.as_current():  # wait() looks for "the" client
-                done = _first_done(wait, list(pending))
+            try:
+                with link.client.as_current():  # wait() looks for "the" client
+                    done = _first_done(wait, list(pending))
+            except CancelledError:  # the scheduler went away: its futures with it
+                raise _lost(link, len(pending) + len(waiting)) from None
             for future in done:
                 item = pending.pop(future)
                 try:
