@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError
@@ -33,8 +32,6 @@ from handouts.task import Rendered, Task
 
 IN_FLIGHT_PER_THREAD = 4  # tasks on the scheduler per worker thread
 CONNECT_SECONDS = 30  # to reach a scheduler, and for its first worker
-SCHEDULER_GRACE = 20.0  # seconds without the scheduler before the build gives up
-POLL = 0.05
 log = logging.getLogger("handouts.cluster")
 
 
@@ -172,54 +169,41 @@ def gather(
     on_result: Callable[[Any, Any], bool],
     cancel: Callable[[], bool] | None = None,
 ) -> None:
-    """Submit in bounded batches, hand each result over as it comes, stop cleanly."""
-    from distributed import wait
+    """Submit in bounded batches, hand each result over as it comes, stop cleanly.
+    Waiting blocks on Dask's as_completed (no polling: the scheduler of a local cluster
+    shares this process and its cores)."""
+    from distributed import as_completed
 
     waiting = deque(enumerate(items))
     pending: dict[Any, Any] = {}
     limit = max(8, IN_FLIGHT_PER_THREAD * link.threads)
-    lost_since: float | None = None
+    finished = as_completed(loop=link.client.loop, with_results=False)  # type: ignore[no-untyped-call]
+
+    def top_up() -> None:
+        while waiting and len(pending) < limit:
+            number, item = waiting.popleft()
+            future = submit(number, item)
+            pending[future] = item
+            finished.add(future)  # type: ignore[no-untyped-call]
+
     try:
-        while waiting or pending:
-            while waiting and len(pending) < limit:
-                number, item = waiting.popleft()
-                pending[submit(number, item)] = item
+        top_up()
+        for future in finished:
+            item = pending.pop(future)
             try:
-                with link.client.as_current():  # wait() looks for "the" client
-                    done = _first_done(wait, list(pending))
-            except CancelledError:  # the scheduler went away: its futures with it
-                raise _lost(link, len(pending) + len(waiting)) from None
-            for future in done:
-                item = pending.pop(future)
-                try:
-                    result = result_of(future, item)
-                except CancelledError:
-                    raise _lost(link, len(pending) + len(waiting) + 1) from None
-                if not on_result(item, result):
-                    link.client.cancel(list(pending))
-                    return
+                result = result_of(future, item)
+            except CancelledError:  # the scheduler went away, and its futures with it
+                raise _lost(link, len(pending) + len(waiting) + 1) from None
+            if not on_result(item, result):
+                link.client.cancel(list(pending))
+                return
             if cancel is not None and cancel():
                 raise KeyboardInterrupt
-            if link.client.status != "running":
-                lost_since = lost_since or time.monotonic()
-                if time.monotonic() - lost_since > SCHEDULER_GRACE:
-                    raise _lost(link, len(pending) + len(waiting))
-            else:
-                lost_since = None
+            top_up()
     except BaseException:
         if pending and link.client.status == "running":
             link.client.cancel(list(pending), force=True)  # Ctrl-C: nothing left running
         raise
-
-
-def _first_done(wait: Any, futures: list[Any]) -> list[Any]:
-    if not futures:
-        return []
-    try:
-        done, _ = wait(futures, timeout=POLL, return_when="FIRST_COMPLETED")
-    except TimeoutError:
-        return []
-    return list(done)
 
 
 def _rendered(future: Any, task: Task, failed: Callable[[Task, str], list[Rendered]]) -> Any:
