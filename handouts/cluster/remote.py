@@ -12,6 +12,7 @@ logs a failed task's arguments. Errors come back as values; the client reports t
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,11 @@ class Prepare(WorkerPlugin):
         with _LOCK:
             warm = _warm(self.bundle)
             _worker_for(warm, self.options)
+        # What is loaded now (Dask's worker, the renderer, the project) lives as long
+        # as the process: out of the collector's sight, each collection during a
+        # render scans only what that render made (the local pool's forked workers
+        # get the same from fork).
+        gc.freeze()
 
 
 def _warm(bundle: Bundle) -> _Warm:
