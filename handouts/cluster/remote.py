@@ -36,8 +36,10 @@ class _Warm:
     project: Project
     workers: dict[BuildOptions, Worker]
     makers: dict[str | None, PacketMaker]
+    rendered: int = 0  # documents since the renderer was made
 
 
+RECYCLE_AFTER = 50  # documents a renderer makes before a new one replaces it (batch.py)
 _WARM: dict[str, _Warm] = {}  # by bundle digest, in this worker process
 _LOCK = threading.Lock()  # one renderer per process; Dask may run tasks in threads
 
@@ -100,7 +102,16 @@ def render(digest: str, options: BuildOptions, task: Task, expected: dict[str, s
             if warm is None:
                 missing = "the worker has not received the project"
                 return [Rendered(job, error=missing) for job in task.jobs]
-            return _worker_for(warm, options).run(task)
+            results = _worker_for(warm, options).run(task)
+            warm.rendered += len(task.jobs)
+            if warm.rendered >= RECYCLE_AFTER:
+                # A renderer slows as it renders: every document's fonts stay in its
+                # font configuration (Kozea/WeasyPrint#2130). The local pool replaces
+                # its processes; a cluster's worker replaces its renderer.
+                warm.workers.clear()
+                warm.rendered = 0
+                gc.collect()
+            return results
     except BaseException as error:  # reported as a value (see above)
         return [Rendered(job, error=f"{type(error).__name__} on the worker") for job in task.jobs]
 
