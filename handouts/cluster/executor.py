@@ -30,7 +30,8 @@ from handouts.jobs import BuildOptions
 from handouts.project import Project
 from handouts.task import Rendered, Task
 
-IN_FLIGHT_PER_THREAD = 4  # tasks on the scheduler per worker thread
+IN_FLIGHT_PER_THREAD = 4  # Dask tasks on the scheduler per worker thread
+CHUNK = 4  # documents' tasks in one Dask task, at most
 CONNECT_SECONDS = 30  # to reach a scheduler, and for its first worker
 log = logging.getLogger("handouts.cluster")
 
@@ -142,22 +143,44 @@ def run(
 
     with connected(project, options) as link:
         remote = replace(options, output=None, executor="local", scheduler=None)
+        # A few documents a Dask task, so the scheduler's cost is shared, but never so
+        # many that a worker idles at the end while another finishes a long chunk.
+        size = max(1, min(CHUNK, len(tasks) // (4 * link.threads)))
+        chunks = [tuple(tasks[i : i + size]) for i in range(0, len(tasks), size)]
 
-        def submit(number: int, task: Task) -> Any:
-            arguments = (link.digest, remote, task, link.expected)
+        def submit(number: int, chunk: tuple[Task, ...]) -> Any:
+            arguments = (link.digest, remote, chunk, link.expected)
             link.stats.sent_bytes += len(pickle.dumps(arguments[1:3]))
             # The key names the run and the number, nothing of what is in it.
             return link.client.submit(
                 render, *arguments, key=f"handouts-render-{id(link):x}-{number}", pure=False
             )
 
-        def received(task: Task, results: list[Rendered]) -> bool:
-            link.stats.documents += len(results)
-            link.stats.returned_bytes += sum(len(r.data or b"") for r in results)
-            return on_result(task, results)
+        def result_of(future: Any, chunk: tuple[Task, ...]) -> list[list[Rendered]]:
+            try:
+                found: list[list[Rendered]] = future.result()
+            except CancelledError:
+                raise
+            except Exception as error:  # the cluster's failure: these tasks fail, not the build
+                from distributed import KilledWorker
 
-        gather(link, list(tasks), submit, lambda future, task: _rendered(future, task, failed),
-               received, cancel)  # fmt: skip
+                why = (
+                    f"the worker processes rendering it died ({error})"
+                    if isinstance(error, KilledWorker)
+                    else f"{type(error).__name__} on the cluster: {error}"
+                )
+                return [failed(task, why) for task in chunk]
+            return found
+
+        def received(chunk: tuple[Task, ...], results: list[list[Rendered]]) -> bool:
+            going = True
+            for task, rendered in zip(chunk, results, strict=True):
+                link.stats.documents += len(rendered)
+                link.stats.returned_bytes += sum(len(r.data or b"") for r in rendered)
+                going = on_result(task, rendered) and going
+            return going
+
+        gather(link, chunks, submit, result_of, received, cancel)
         return link.stats
 
 
@@ -204,19 +227,6 @@ def gather(
         if pending and link.client.status == "running":
             link.client.cancel(list(pending), force=True)  # Ctrl-C: nothing left running
         raise
-
-
-def _rendered(future: Any, task: Task, failed: Callable[[Task, str], list[Rendered]]) -> Any:
-    from distributed import KilledWorker
-
-    try:
-        return future.result()
-    except KilledWorker as error:
-        return failed(task, f"the worker processes rendering it died ({error})")
-    except CancelledError:
-        raise
-    except Exception as error:  # the cluster's own failure: this task fails, not the build
-        return failed(task, f"{type(error).__name__} on the cluster: {error}")
 
 
 def _lost(link: Connection, left: int) -> BuildError:

@@ -92,8 +92,16 @@ def _worker_for(warm: _Warm, options: BuildOptions) -> Worker:
     return found
 
 
-def render(digest: str, options: BuildOptions, task: Task, expected: dict[str, str]) -> Any:
-    """Render one task on this worker: its documents' PDFs, or why not."""
+def render(
+    digest: str, options: BuildOptions, tasks: tuple[Task, ...], expected: dict[str, str]
+) -> list[list[Rendered]]:
+    """Render a few tasks on this worker: their documents' PDFs, or why not."""
+    return [_render_one(digest, options, task, expected) for task in tasks]
+
+
+def _render_one(
+    digest: str, options: BuildOptions, task: Task, expected: dict[str, str]
+) -> list[Rendered]:
     try:
         if said := differences(expected, versions()):
             return _refused(task, said)
