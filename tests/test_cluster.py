@@ -28,9 +28,6 @@ from handouts.patients import read_patients
 from handouts.project import load_project
 from tests.conftest import REPO
 
-# One test process runs the whole module: its cluster or server starts once.
-pytestmark = pytest.mark.xdist_group("cluster")
-
 BRAND = "northfield-neurology"
 SELECTION = {
     "conditions": ("cidp", "kawasaki-disease", "myasthenia-gravis"),

@@ -35,9 +35,6 @@ from handouts.project import load_project
 from tests.conftest import copy_project
 from tests.helpers import line_of
 
-# One test process runs the whole module: its cluster or server starts once.
-pytestmark = pytest.mark.xdist_group("browser")
-
 BRAND = "lakeside-infusion"
 SELECTION = ["--brand", BRAND, "--lang", "en", "--edition", "standard"]
 CONDITION = "cidp"
