@@ -221,7 +221,8 @@ def _build(
     from handouts.render import fast_subsetting
 
     notices = [] if fast_subsetting() else [SLOW_SUBSETTING]
-    if executor_of(run.project, options) == "local":
+    where = executor_of(run.project, options)
+    if where == "local":
         # Here, once, rather than in each worker: the workers then find them all made.
         cores = batch.default_workers() if options.workers is None else options.workers
         ensure(project_instances(run.project), on_fonts, workers=cores)
@@ -238,12 +239,11 @@ def _build(
         return not (options.fail_fast and any(r.error for r in results))
 
     try:
-        if executor_of(run.project, options) == "dask":
+        if where == "dask":
             from handouts.cluster import executor
 
             stats = executor.run(run.project, options, tasks, _failed, received, cancel)
-            scheduler = executor.scheduler_of(run.project, options) or "(a local cluster)"
-            notices.append(stats.notice(scheduler))
+            notices.append(stats.notice())
         else:
             batch.run(
                 run.project,

@@ -31,9 +31,6 @@ from handouts.project import Project
 from handouts.task import Rendered, Task
 
 IN_FLIGHT_PER_THREAD = 4  # Dask tasks on the scheduler per worker thread
-# Documents' tasks in one Dask task, at most. Measured on 600 documents, 4 was no
-# faster than 1 (the scheduler's cost per task is small next to a render).
-CHUNK = 1
 CONNECT_SECONDS = 30  # to reach a scheduler, and for its first worker
 log = logging.getLogger("handouts.cluster")
 
@@ -42,16 +39,17 @@ log = logging.getLogger("handouts.cluster")
 class Stats:
     """What crossed the network, for the summary line and the benchmark."""
 
+    where: str = ""  # the scheduler's address, or "(a local cluster)"
     workers: int = 0
     bundle_bytes: int = 0
     sent_bytes: int = 0  # the bundle once per worker, then every task's arguments
     returned_bytes: int = 0
     documents: int = 0
 
-    def notice(self, where: str) -> str:
+    def notice(self) -> str:
         per = max(self.documents, 1)
         return (
-            f"cluster {where}: {self.workers} worker(s); project sent as a "
+            f"cluster {self.where}: {self.workers} worker(s); project sent as a "
             f"{self.bundle_bytes / 1024:.0f} KB bundle; {self.sent_bytes / per / 1024:.1f} KB "
             f"sent and {self.returned_bytes / per / 1024:.0f} KB returned a document"
         )
@@ -60,7 +58,7 @@ class Stats:
 @dataclass
 class Connection:
     client: Any
-    address: str  # the scheduler's, as the user gave it, or "a local cluster"
+    options: BuildOptions  # as the workers get them: no output folder, no executor
     digest: str
     expected: dict[str, str]
     stats: Stats
@@ -77,9 +75,6 @@ def connected(project: Project, options: BuildOptions) -> Iterator[Connection]:
     from distributed import Client, LocalCluster
 
     from handouts.batch import default_workers
-    from handouts.cluster.bundle import make_bundle
-    from handouts.cluster.remote import Prepare, worker_versions
-    from handouts.cluster.versions import differences, versions
 
     scheduler = scheduler_of(project, options)
     cluster = None
@@ -98,36 +93,47 @@ def connected(project: Project, options: BuildOptions) -> Iterator[Connection]:
         raise BuildError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     where = scheduler or "(a local cluster)"
     try:
-        client.wait_for_workers(1, timeout=CONNECT_SECONDS)
-        expected = versions()
-        theirs = client.run(worker_versions)
-        refused = [
-            f"worker {address} runs {', '.join(said)}"
-            for address, found in sorted(theirs.items())
-            if (said := differences(expected, found))
-        ]
-        if refused:
-            raise BuildError(
-                "the cluster's workers run other versions, so their PDFs would differ: "
-                + "; ".join(refused)
-                + ". Install the same versions (the lock file) on every machine."
-            )
-        bundle = make_bundle(project)
-        remote = replace(options, output=None, executor="local", scheduler=None)
-        client.register_plugin(Prepare(bundle, remote), name=f"handouts-{bundle.digest[:16]}")
-        info = client.scheduler_info()["workers"]
-        stats = Stats(workers=len(info), bundle_bytes=len(bundle.data))
-        stats.sent_bytes = len(bundle.data) * len(info)
-        threads = sum(w.get("nthreads", 1) for w in info.values()) or 1
-        yield Connection(client, where, bundle.digest, expected, stats, threads)
-    except TimeoutError:
-        raise BuildError(f"no Dask worker joined {where} in {CONNECT_SECONDS} s") from None
-    except OSError as error:  # the scheduler went away while the cluster was prepared
-        raise BuildError(f"lost the Dask scheduler at {where}: {error}") from None
+        try:
+            link = _prepare(client, project, options, where)
+        except TimeoutError:
+            raise BuildError(f"no Dask worker joined {where} in {CONNECT_SECONDS} s") from None
+        except OSError as error:  # the scheduler went away while the cluster was prepared
+            raise BuildError(f"lost the Dask scheduler at {where}: {error}") from None
+        yield link
     finally:
         client.close()  # type: ignore[no-untyped-call]
         if cluster is not None:
             cluster.close()
+
+
+def _prepare(client: Any, project: Project, options: BuildOptions, where: str) -> Connection:
+    """Workers checked for their versions, then given the bundle (worker plugin)."""
+    from handouts.cluster.bundle import make_bundle
+    from handouts.cluster.remote import Prepare, worker_versions
+    from handouts.cluster.versions import differences, versions
+
+    client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+    expected = versions()
+    theirs = client.run(worker_versions)
+    refused = [
+        f"worker {address} runs {', '.join(said)}"
+        for address, found in sorted(theirs.items())
+        if (said := differences(expected, found))
+    ]
+    if refused:
+        raise BuildError(
+            "the cluster's workers run other versions, so their PDFs would differ: "
+            + "; ".join(refused)
+            + ". Install the same versions (the lock file) on every machine."
+        )
+    bundle = make_bundle(project)
+    remote = replace(options, output=None, executor="local", scheduler=None)
+    client.register_plugin(Prepare(bundle, remote), name=f"handouts-{bundle.digest[:16]}")
+    info = client.scheduler_info()["workers"]
+    stats = Stats(where=where, workers=len(info), bundle_bytes=len(bundle.data))
+    stats.sent_bytes = len(bundle.data) * len(info)
+    threads = sum(w.get("nthreads", 1) for w in info.values()) or 1
+    return Connection(client, remote, bundle.digest, expected, stats, threads)
 
 
 def run(
@@ -144,45 +150,34 @@ def run(
     from handouts.cluster.remote import render
 
     with connected(project, options) as link:
-        remote = replace(options, output=None, executor="local", scheduler=None)
-        # A few documents a Dask task, so the scheduler's cost is shared, but never so
-        # many that a worker idles at the end while another finishes a long chunk.
-        size = max(1, min(CHUNK, len(tasks) // (4 * link.threads)))
-        chunks = [tuple(tasks[i : i + size]) for i in range(0, len(tasks), size)]
 
-        def submit(number: int, chunk: tuple[Task, ...]) -> Any:
-            arguments = (link.digest, remote, chunk, link.expected)
+        def submit(number: int, task: Task) -> Any:
+            arguments = (link.digest, link.options, task, link.expected)
             link.stats.sent_bytes += len(pickle.dumps(arguments[1:3]))
             # The key names the run and the number, nothing of what is in it.
             return link.client.submit(
                 render, *arguments, key=f"handouts-render-{id(link):x}-{number}", pure=False
             )
 
-        def result_of(future: Any, chunk: tuple[Task, ...]) -> list[list[Rendered]]:
+        def result_of(future: Any, task: Task) -> list[Rendered]:
             try:
-                found: list[list[Rendered]] = future.result()
+                found: list[Rendered] = future.result()
             except CancelledError:
                 raise
-            except Exception as error:  # the cluster's failure: these tasks fail, not the build
+            except Exception as error:  # the cluster's failure: this task fails, not the build
                 from distributed import KilledWorker
 
-                why = (
-                    f"the worker processes rendering it died ({error})"
-                    if isinstance(error, KilledWorker)
-                    else f"{type(error).__name__} on the cluster: {error}"
-                )
-                return [failed(task, why) for task in chunk]
+                if isinstance(error, KilledWorker):
+                    return failed(task, f"the worker processes rendering it died ({error})")
+                return failed(task, f"{type(error).__name__} on the cluster: {error}")
             return found
 
-        def received(chunk: tuple[Task, ...], results: list[list[Rendered]]) -> bool:
-            going = True
-            for task, rendered in zip(chunk, results, strict=True):
-                link.stats.documents += len(rendered)
-                link.stats.returned_bytes += sum(len(r.data or b"") for r in rendered)
-                going = on_result(task, rendered) and going
-            return going
+        def received(task: Task, results: list[Rendered]) -> bool:
+            link.stats.documents += len(results)
+            link.stats.returned_bytes += sum(len(r.data or b"") for r in results)
+            return on_result(task, results)
 
-        gather(link, chunks, submit, result_of, received, cancel)
+        gather(link, list(tasks), submit, result_of, received, cancel)
         return link.stats
 
 
@@ -233,7 +228,7 @@ def gather(
 
 def _lost(link: Connection, left: int) -> BuildError:
     return BuildError(
-        f"lost the Dask scheduler at {link.address}: {left} task(s) not rendered; "
+        f"lost the Dask scheduler at {link.stats.where}: {left} task(s) not rendered; "
         "the files written so far are in the manifest. Run the build again when the "
         "scheduler is back: what was written is kept"
     )

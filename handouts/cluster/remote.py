@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -93,15 +92,9 @@ def _worker_for(warm: _Warm, options: BuildOptions) -> Worker:
 
 
 def render(
-    digest: str, options: BuildOptions, tasks: tuple[Task, ...], expected: dict[str, str]
-) -> list[list[Rendered]]:
-    """Render a few tasks on this worker: their documents' PDFs, or why not."""
-    return [_render_one(digest, options, task, expected) for task in tasks]
-
-
-def _render_one(
     digest: str, options: BuildOptions, task: Task, expected: dict[str, str]
 ) -> list[Rendered]:
+    """Render one task on this worker: its documents' PDFs, or why not."""
     try:
         if said := differences(expected, versions()):
             return _refused(task, said)
@@ -161,9 +154,3 @@ def _refused(task: Task, said: list[str]) -> list[Rendered]:
     where = get_worker().address
     message = f"worker {where} runs other versions: {'; '.join(said)}"
     return [Rendered(job, error=message) for job in task.jobs]
-
-
-def bundle_root(digest: str) -> Path | None:
-    """Where this worker unpacked a bundle (for tests and diagnosis)."""
-    warm = _WARM.get(digest)
-    return warm.project.root if warm else None

@@ -249,7 +249,7 @@ class Preview:
         o = self.options
         try:
             project = load_project(o.config, stylesheets=o.stylesheets, strict=o.strict)
-            jobs = plan(project, self._selection(project))
+            jobs = plan(project, self._selection())
         except HandoutsError as error:
             self._broken(error)
             return None
@@ -265,7 +265,7 @@ class Preview:
         if project is None:
             return
         try:
-            total = self._build(project, self._selection(project))
+            total = self._build(project, self._selection())
         except BuildInterrupted:
             return  # a newer save: the next cycle starts at once
         except HandoutsError as error:
@@ -285,7 +285,7 @@ class Preview:
             self.images.prune(keep)
         self._status("ready")
 
-    def _selection(self, project: Project) -> BuildOptions:
+    def _selection(self) -> BuildOptions:
         o = self.options
         return BuildOptions(
             brands=o.brands, languages=o.languages, editions=o.editions, output=self.folder,
@@ -308,9 +308,9 @@ class Preview:
             before = set(self._docs)
             docs = {}
             for job in jobs:
-                key = key_of(job)
-                doc = self._docs.get(key) or Document(key, job, title_of(project, job))
-                doc.job, doc.title = job, title_of(project, job)
+                key, title = key_of(job), title_of(project, job)
+                doc = self._docs.get(key) or Document(key, job, title)
+                doc.job, doc.title = job, title
                 if doc.status == "broken":
                     doc.status, doc.errors = "waiting", []
                 docs[key] = doc
@@ -385,11 +385,8 @@ class Preview:
         problems = getattr(error, "problems", [])
         with self._lock:
             self.problems = entries
-            names = {
-                input_name(self.project, p.location.path)
-                for p in problems
-                if self.project is not None
-            }
+            project = self.project  # the last that loaded: its documents are listed
+            names = {input_name(project, p.location.path) for p in problems} if project else set()
             hit = [d for d in self._docs.values() if d.inputs & names] or list(self._docs.values())
             for doc in hit:
                 doc.status, doc.errors = "broken", entries
