@@ -17,10 +17,10 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
-from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from starlette.requests import HTTPConnection
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("handouts.serve.access")
@@ -64,8 +64,8 @@ class AccessMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.monotonic()
-        headers = _headers(scope)
-        refusal = self._refusal(scope, headers)
+        request = HTTPConnection(scope)
+        refusal = self._refusal(request)
         status = 0
 
         async def logged(message: Message) -> None:
@@ -75,9 +75,9 @@ class AccessMiddleware:
             await send(message)
 
         if refusal is not None:
-            await _plain(logged, 403, refusal)
-        elif self.access.token and _query_token(scope) == self.access.token:
-            await self._to_cookie(scope, logged)
+            await PlainTextResponse(refusal + "\n", 403)(scope, receive, logged)
+        elif self.access.token and request.query_params.get("token") == self.access.token:
+            await self._to_cookie(request)(scope, receive, logged)
         else:
             await self.app(scope, receive, logged)
         if scope["path"] != "/events":  # one per open page, for as long as it is open
@@ -87,10 +87,10 @@ class AccessMiddleware:
                 (time.monotonic() - started) * 1000,
             )  # fmt: skip
 
-    def _refusal(self, scope: Scope, headers: dict[str, str]) -> str | None:
-        client = scope.get("client")
+    def _refusal(self, request: HTTPConnection) -> str | None:
+        headers = request.headers
         if self.access.token is None:
-            if client is None or not is_loopback(client[0]):
+            if request.client is None or not is_loopback(request.client.host):
                 return "refused: this server answers this computer only (start it with --host)"
             try:
                 host = urlsplit("//" + headers.get("host", "")).hostname or ""
@@ -100,66 +100,21 @@ class AccessMiddleware:
                 return "refused: unknown host name"
             return None
         given = [
-            _cookie(headers.get("cookie", "")),
+            request.cookies.get(COOKIE, ""),
             headers.get("authorization", "").removeprefix("Bearer "),
-            _query_token(scope),
+            request.query_params.get("token", ""),
         ]
         if any(g and secrets.compare_digest(g, self.access.token) for g in given):
             return None
         return "refused: open the address with the token that 'handouts serve' printed"
 
-    async def _to_cookie(self, scope: Scope, send: Send) -> None:
+    def _to_cookie(self, request: HTTPConnection) -> Response:
         """The token from the address into a cookie, and the address without it, so
         it is not left in the history, bookmarks or a screenshot."""
         assert self.access.token is not None
-        query = [
-            (k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode()) if k != "token"
-        ]
-        location = scope["path"] + (f"?{urlencode(query)}" if query else "")
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+        location = request.url.path + (f"?{urlencode(query)}" if query else "")
+        response = RedirectResponse(location, 303, headers={"cache-control": "no-store"})
         cookie = f"{COOKIE}={self.access.token}; HttpOnly; SameSite=Strict; Path=/"
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 303,
-                "headers": [
-                    (b"location", location.encode()),
-                    (b"set-cookie", cookie.encode()),
-                    (b"cache-control", b"no-store"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": b""})
-
-
-def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-
-
-def _query_token(scope: Scope) -> str:
-    query: bytes = scope.get("query_string", b"")
-    return dict(parse_qsl(query.decode("latin-1"))).get("token", "")
-
-
-def _cookie(header: str) -> str:
-    cookie: SimpleCookie = SimpleCookie()
-    try:
-        cookie.load(header)
-    except Exception:  # a malformed Cookie header is no token
-        return ""
-    found = cookie.get(COOKIE)
-    return str(found.value) if found else ""
-
-
-async def _plain(send: Any, status: int, text: str) -> None:
-    body = (text + "\n").encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+        response.headers.append("set-cookie", cookie)
+        return response
