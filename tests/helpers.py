@@ -65,3 +65,16 @@ class StandInRenderer:
             write_atomic(worker.output_dir / job.output, data)
             results.append(Rendered(job, None, 1, "", sha256_bytes(data), len(data)))
         return results
+
+
+def share_font_instances(cache: Path) -> None:
+    """Give a cache folder of a process under test (a server, a Dask worker) the run's
+    static font instances, made once per machine, so it does not spend a minute
+    making its own; everything else in it is the process's own."""
+    import os
+
+    from handouts.cache import CACHE_ENV
+    from handouts.font_instances import KIND
+
+    fonts = Path(os.environ[CACHE_ENV]) / KIND
+    (cache / KIND).symlink_to(fonts.resolve(), target_is_directory=True)

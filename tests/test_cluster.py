@@ -27,6 +27,7 @@ from handouts.packets import make_packets
 from handouts.patients import read_patients
 from handouts.project import load_project
 from tests.conftest import REPO
+from tests.helpers import share_font_instances
 
 BRAND = "northfield-neurology"
 SELECTION = {
@@ -46,8 +47,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     own, never told where the project is."""
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     cache = tmp_path_factory.mktemp("worker-cache")
-    fonts = Path(os.environ["HANDOUTS_CACHE_DIR"]) / "fonts"  # made once per machine
-    (cache / "fonts").symlink_to(fonts.resolve(), target_is_directory=True)
+    share_font_instances(cache)
     env = {**os.environ, "HANDOUTS_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
     with LocalCluster(
         n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",

@@ -33,7 +33,7 @@ from handouts.plan import plan
 from handouts.preview.documents import key_of
 from handouts.project import load_project
 from tests.conftest import copy_project
-from tests.helpers import line_of
+from tests.helpers import line_of, share_font_instances
 
 BRAND = "lakeside-infusion"
 SELECTION = ["--brand", BRAND, "--lang", "en", "--edition", "standard"]
@@ -72,11 +72,9 @@ class Server:
         self.tmp = cache / "tmp"  # the server's temporary folder, scanned with the rest
         self.tmp.mkdir()
         env = {**os.environ, "HANDOUTS_CACHE_DIR": str(cache), "TMPDIR": str(self.tmp)}
-        # A copy of the user's font instances, so that the cache holds nothing else of
+        # The run's font instances, linked: the cache holds nothing else of
         # theirs and the scan of it below is a scan of what the server wrote.
-        fonts = Path(os.environ["HANDOUTS_CACHE_DIR"]) / "fonts"
-        if fonts.exists():
-            (cache / "fonts").symlink_to(fonts.resolve(), target_is_directory=True)
+        share_font_instances(cache)
         self.handle = log.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "handouts", "-c", str(root / "handouts.toml"), "serve",
