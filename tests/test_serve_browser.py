@@ -72,8 +72,8 @@ class Server:
         self.tmp = cache / "tmp"  # the server's temporary folder, scanned with the rest
         self.tmp.mkdir()
         env = {**os.environ, "HANDOUTS_CACHE_DIR": str(cache), "TMPDIR": str(self.tmp)}
-        # The run's font instances, linked: the cache holds nothing else of
-        # theirs and the scan of it below is a scan of what the server wrote.
+        # The run's font instances, linked: the cache holds nothing else of the
+        # user's, and the scan of it below is a scan of what the server wrote.
         share_font_instances(cache)
         self.handle = log.open("wb")
         self.process = subprocess.Popen(
